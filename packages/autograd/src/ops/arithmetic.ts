@@ -1,0 +1,46 @@
+import * as nd from '@nabla/tensor';
+import { asTensor, fromOp, type Tensor } from '../tensor.js';
+
+/** Operands broadcast as in NumPy; each gradient is summed back to its operand's shape. */
+type Operand = Tensor | number;
+
+// d(a + b) = da + db
+export function add(a: Operand, b: Operand): Tensor {
+  const [x, y] = pairOf(a, b);
+  return fromOp('add', [x, y], nd.add(x.data, y.data), (dy) => [nd.sumToShape(dy, x.shape), nd.sumToShape(dy, y.shape)]);
+}
+
+// d(a − b) = da − db
+export function sub(a: Operand, b: Operand): Tensor {
+  const [x, y] = pairOf(a, b);
+  return fromOp('sub', [x, y], nd.sub(x.data, y.data), (dy) => [nd.sumToShape(dy, x.shape), nd.sumToShape(nd.neg(dy), y.shape)]);
+}
+
+// d(a·b) = b·da + a·db
+export function mul(a: Operand, b: Operand): Tensor {
+  const [x, y] = pairOf(a, b);
+  return fromOp('mul', [x, y], nd.mul(x.data, y.data), (dy) => [
+    nd.sumToShape(nd.mul(dy, y.data), x.shape),
+    nd.sumToShape(nd.mul(dy, x.data), y.shape),
+  ]);
+}
+
+// d(a/b) = da/b − a·db/b²
+export function div(a: Operand, b: Operand): Tensor {
+  const [x, y] = pairOf(a, b);
+  const out = nd.div(x.data, y.data);
+  return fromOp('div', [x, y], out, (dy) => [
+    nd.sumToShape(nd.div(dy, y.data), x.shape),
+    nd.sumToShape(nd.neg(nd.div(nd.mul(dy, out), y.data)), y.shape),
+  ]);
+}
+
+// d(−a) = −da
+export function neg(a: Tensor): Tensor {
+  return fromOp('neg', [a], nd.neg(a.data), (dy) => [nd.neg(dy)]);
+}
+
+function pairOf(a: Operand, b: Operand): [Tensor, Tensor] {
+  const like = typeof a === 'number' ? (b as Tensor) : a;
+  return [asTensor(a, like), asTensor(b, like)];
+}

@@ -1,0 +1,39 @@
+/**
+ * @nabla/tensor — n-dimensional arrays on typed arrays, and the kernels everything else is built on.
+ * No Node built-ins: this package runs unchanged in a browser.
+ */
+import './cpu/index.js';
+
+export {
+  type Backend,
+  backendFor,
+  type Conv2dGeometry,
+  cpuBackend,
+  type FloatArray,
+  getBackend,
+  type Pool2dGeometry,
+  registerBackend,
+  registeredBackends,
+  setBackend,
+} from './backend.js';
+export { type Conv2dOptions, col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dGeometry, im2col, type Pair } from './conv.js';
+export { createCpuBackend } from './cpu/index.js';
+export { allocate, type DType, DTYPES, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
+export * from './creation.js';
+export * from './elementwise.js';
+export { FormatError, formatShape, ShapeError, ValueError } from './errors.js';
+export { assign, concat, pad, stack } from './join.js';
+export { type MatmulOptions, matmul } from './matmul.js';
+export { copyStrided, type NestedArray, NDArray, writeStrided } from './ndarray.js';
+export {
+  type AvgPool2dOptions,
+  avgPool2d,
+  avgPool2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  type Pool2dOptions,
+  pool2dGeometry,
+} from './pool.js';
+export { defaultGenerator, manualSeed, Random } from './random.js';
+export * from './reduce.js';
+export { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, sameShape, sizeOf } from './shape.js';
