@@ -42,7 +42,13 @@ export class Tensor {
   /** Bumped by every in-place change; backward refuses to use a value changed after it was recorded. */
   version = 0;
 
-  constructor(data: NDArray, requiresGrad = false, op = 'leaf', inputs: Tensor[] = [], backwardFn: BackwardFn | null = null) {
+  constructor(
+    data: NDArray,
+    requiresGrad = false,
+    op = 'leaf',
+    inputs: Tensor[] = [],
+    backwardFn: BackwardFn | null = null,
+  ) {
     this.data = data;
     this.requiresGrad = requiresGrad;
     this.op = op;
@@ -96,7 +102,10 @@ export class Tensor {
    */
   assign(values: NDArray): void {
     if (values.ndim !== this.ndim || values.shape.some((d, i) => d !== this.shape[i])) {
-      throw new ShapeError(`assign${this.name ? ` (${this.name})` : ''}`, `expected shape ${formatShape(this.shape)}, got ${formatShape(values.shape)}`);
+      throw new ShapeError(
+        `assign${this.name ? ` (${this.name})` : ''}`,
+        `expected shape ${formatShape(this.shape)}, got ${formatShape(values.shape)}`,
+      );
     }
     this.data = values.dtype === this.dtype ? values : values.astype(this.dtype);
     this.version++;
@@ -115,17 +124,26 @@ export class Tensor {
    */
   backward(gradient?: NDArray, options: { retainGraph?: boolean } = {}): void {
     if (!this.requiresGrad) {
-      throw new ValueError('backward', `called on a tensor that does not require a gradient (made by '${this.op}')`);
+      throw new ValueError(
+        'backward',
+        `called on a tensor that does not require a gradient (made by '${this.op}')`,
+      );
     }
     let seed: NDArray;
     if (gradient === undefined) {
       if (this.size !== 1) {
-        throw new ShapeError('backward', `needs an output gradient for a non-scalar tensor of shape ${formatShape(this.shape)}`);
+        throw new ShapeError(
+          'backward',
+          `needs an output gradient for a non-scalar tensor of shape ${formatShape(this.shape)}`,
+        );
       }
       seed = nd.ones(this.shape, this.dtype);
     } else {
       if (gradient.ndim !== this.ndim || gradient.shape.some((d, i) => d !== this.shape[i])) {
-        throw new ShapeError('backward', `output gradient ${formatShape(gradient.shape)} does not match tensor ${formatShape(this.shape)}`);
+        throw new ShapeError(
+          'backward',
+          `output gradient ${formatShape(gradient.shape)} does not match tensor ${formatShape(this.shape)}`,
+        );
       }
       seed = gradient;
     }
@@ -153,7 +171,10 @@ export class Tensor {
         const dx = dxs[k];
         if (!dx || !input.requiresGrad) return;
         if (dx.ndim !== input.ndim || dx.shape.some((d, j) => d !== input.shape[j])) {
-          throw new ShapeError(`backward of '${node.op}'`, `gradient ${formatShape(dx.shape)} for an input of shape ${formatShape(input.shape)}`);
+          throw new ShapeError(
+            `backward of '${node.op}'`,
+            `gradient ${formatShape(dx.shape)} for an input of shape ${formatShape(input.shape)}`,
+          );
         }
         const prev = grads.get(input);
         grads.set(input, prev ? nd.add(prev, dx) : dx);
@@ -218,7 +239,12 @@ export function variable(
   values: NDArray | nd.NestedArray,
   options: { requiresGrad?: boolean; dtype?: nd.DType; name?: string } = {},
 ): Tensor {
-  const data = values instanceof nd.NDArray ? (options.dtype ? values.astype(options.dtype) : values) : nd.tensor(values, options.dtype);
+  const data =
+    values instanceof nd.NDArray
+      ? options.dtype
+        ? values.astype(options.dtype)
+        : values
+      : nd.tensor(values, options.dtype);
   const t = new Tensor(data, options.requiresGrad ?? false);
   t.name = options.name;
   return t;

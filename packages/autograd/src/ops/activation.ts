@@ -17,3 +17,11 @@ export function tanh(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   return fromOp('relu', [x], nd.relu(x.data), (dy) => [nd.mul(dy, nd.greater(x.data, 0))]);
 }
+
+/** f(z) = z for z > 0, else slope·z; f′(z) = 1 for z > 0, else slope. */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  const positive = nd.greater(x.data, 0);
+  return fromOp('leakyRelu', [x], nd.leakyRelu(x.data, slope), (dy) => [
+    nd.where(positive, dy, nd.mul(dy, slope)),
+  ]);
+}

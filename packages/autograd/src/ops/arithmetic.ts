@@ -1,19 +1,27 @@
 import * as nd from '@nabla/tensor';
-import { asTensor, fromOp, type Tensor } from '../tensor.js';
+import { fromOp, type Tensor } from '../tensor.js';
+import { type Operand, pairOf } from './operand.js';
 
-/** Operands broadcast as in NumPy; each gradient is summed back to its operand's shape. */
-type Operand = Tensor | number;
+export type { Operand } from './operand.js';
+
+// Operands broadcast as in NumPy; each gradient is summed back to its operand's shape (sumToShape).
 
 // d(a + b) = da + db
 export function add(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
-  return fromOp('add', [x, y], nd.add(x.data, y.data), (dy) => [nd.sumToShape(dy, x.shape), nd.sumToShape(dy, y.shape)]);
+  return fromOp('add', [x, y], nd.add(x.data, y.data), (dy) => [
+    nd.sumToShape(dy, x.shape),
+    nd.sumToShape(dy, y.shape),
+  ]);
 }
 
 // d(a − b) = da − db
 export function sub(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
-  return fromOp('sub', [x, y], nd.sub(x.data, y.data), (dy) => [nd.sumToShape(dy, x.shape), nd.sumToShape(nd.neg(dy), y.shape)]);
+  return fromOp('sub', [x, y], nd.sub(x.data, y.data), (dy) => [
+    nd.sumToShape(dy, x.shape),
+    nd.sumToShape(nd.neg(dy), y.shape),
+  ]);
 }
 
 // d(a·b) = b·da + a·db
@@ -25,7 +33,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-// d(a/b) = da/b − a·db/b²
+// d(a/b) = da/b − (a/b)·db/b
 export function div(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
   const out = nd.div(x.data, y.data);
@@ -38,9 +46,4 @@ export function div(a: Operand, b: Operand): Tensor {
 // d(−a) = −da
 export function neg(a: Tensor): Tensor {
   return fromOp('neg', [a], nd.neg(a.data), (dy) => [nd.neg(dy)]);
-}
-
-function pairOf(a: Operand, b: Operand): [Tensor, Tensor] {
-  const like = typeof a === 'number' ? (b as Tensor) : a;
-  return [asTensor(a, like), asTensor(b, like)];
 }
