@@ -68,7 +68,7 @@ export function mseLoss(prediction: Tensor, target: Tensor | NDArray, options: L
   const diff = nd.sub(prediction.data, y.data);
   const { out, scale } = reduce(nd.square(diff), reduction);
   return fromOp('mseLoss', [prediction, y], out, (dy) => {
-    const d = nd.mul(diff, nd.mul(scale(dy), 2));
+    const d = nd.mul(nd.mul(diff, 2), scale(dy));
     return [d, nd.neg(d)];
   });
 }

@@ -1,0 +1,22 @@
+/**
+ * `pnpm gradcheck`: runs the whole gradient-check suite, prints its table and exits non-zero on any
+ * failure. Options: --cases N (per op), --seed S, --only name[,name…].
+ */
+import { runGradcheckSuite } from './gradcheck-suite.js';
+
+// This file alone runs under Node; the package itself stays free of Node's types.
+declare const process: { argv: string[]; exitCode?: number };
+declare const console: { log(line: string): void };
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const rows = runGradcheckSuite({
+  casesPerOp: Number(option('cases') ?? 10),
+  seed: Number(option('seed') ?? 0),
+  only: option('only')?.split(','),
+  log: (line) => console.log(line),
+});
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
