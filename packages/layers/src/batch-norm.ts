@@ -1,0 +1,126 @@
+import { batchNorm, reshape, type Tensor } from '@nabla/autograd';
+import { formatShape, type NDArray, ones, ShapeError, ValueError, zeros } from '@nabla/tensor';
+import { positiveInt } from './learnable-options.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+export interface BatchNormOptions {
+  /** Added to the variance before the square root (default 1e-5, as PyTorch and Matlab). */
+  eps?: number;
+  /** Weight of the new batch in the running statistics: r ← (1 − m)·r + m·batch (default 0.1). */
+  momentum?: number;
+  /** Learn the scale γ and offset β (default true). */
+  affine?: boolean;
+  dtype?: 'float32' | 'float64';
+  learnRateFactor?: number;
+  l2Factor?: number;
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy): per channel c, x̂ = (x − μ_B) / √(σ²_B + ε), y = γ·x̂ + β,
+ * with the batch's mean and biased variance in training and the running statistics in evaluation.
+ * The running variance is updated with the unbiased batch variance (PyTorch's rule). State dict:
+ * weight (γ), bias (β), running_mean, running_var, num_batches_tracked — PyTorch's names and order.
+ */
+abstract class BatchNorm extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+
+  constructor(typeName: string, numFeatures: number, options: BatchNormOptions) {
+    super(typeName);
+    this.numFeatures = positiveInt(typeName, 'numFeatures', numFeatures);
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    this.affine = options.affine ?? true;
+    if (!(this.eps > 0)) throw new ValueError(typeName, `eps must be > 0, got ${this.eps}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1))
+      throw new ValueError(typeName, `momentum must be in [0, 1], got ${this.momentum}`);
+    const dtype = options.dtype ?? 'float32';
+    const factors = { learnRateFactor: options.learnRateFactor ?? 1, l2Factor: options.l2Factor ?? 1 };
+    this.registerParameter('weight', this.affine ? new Parameter(ones([numFeatures], dtype), factors) : null);
+    this.registerParameter('bias', this.affine ? new Parameter(zeros([numFeatures], dtype), factors) : null);
+    this.registerBuffer('running_mean', zeros([numFeatures], dtype));
+    this.registerBuffer('running_var', ones([numFeatures], dtype));
+    this.registerBuffer('num_batches_tracked', zeros([], 'int32'));
+  }
+
+  /** γ, the per-channel scale (Matlab's Scale). */
+  get weight(): Parameter | null {
+    return this.optionalParam('weight');
+  }
+  /** β, the per-channel offset (Matlab's Offset). */
+  get bias(): Parameter | null {
+    return this.optionalParam('bias');
+  }
+  get runningMean(): NDArray {
+    return this.buffer('running_mean');
+  }
+  get runningVar(): NDArray {
+    return this.buffer('running_var');
+  }
+  /** How many training batches have updated the running statistics. */
+  get numBatchesTracked(): number {
+    return this.buffer('num_batches_tracked').item();
+  }
+
+  /** Checks the input and returns it as [N, C, H, W] (views, no copy). */
+  protected abstract asNCHW(x: Tensor): Tensor;
+
+  forward(x: Tensor): Tensor {
+    const x4 = this.asNCHW(x);
+    const [n, c, h, w] = x4.shape as [number, number, number, number];
+    if (c !== this.numFeatures) {
+      throw new ShapeError(
+        this.label,
+        `expected ${this.numFeatures} channels on axis 1, got ${c} (input ${formatShape(x.shape)})`,
+      );
+    }
+    if (this.training && n * h * w < 2) {
+      throw new ShapeError(
+        this.label,
+        `needs more than one value per channel in training, got input ${formatShape(x.shape)}`,
+      );
+    }
+    const y = batchNorm(x4, this.weight, this.bias, this.runningMean, this.runningVar, {
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+    if (this.training) {
+      const counter = this.buffer('num_batches_tracked');
+      counter.data[counter.offset] = counter.item() + 1;
+    }
+    return y.ndim === x.ndim ? y : reshape(y, x.shape);
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps: ${this.eps}, momentum: ${this.momentum}${this.affine ? '' : ', affine: false'}`;
+  }
+}
+
+/** BatchNorm over [N, C] (features) or [N, C, L] (sequences): statistics per C over the other axes. */
+export class BatchNorm1d extends BatchNorm {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super('BatchNorm1d', numFeatures, options);
+  }
+  protected asNCHW(x: Tensor): Tensor {
+    this.checkRank(x, [2, 3], '[N, C] or [N, C, L]');
+    return reshape(
+      x,
+      x.ndim === 2 ? [x.shape[0]!, x.shape[1]!, 1, 1] : [x.shape[0]!, x.shape[1]!, x.shape[2]!, 1],
+    );
+  }
+}
+
+/** BatchNorm over images [N, C, H, W]: statistics per channel over N, H and W (the course's LeNet). */
+export class BatchNorm2d extends BatchNorm {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super('BatchNorm2d', numFeatures, options);
+  }
+  protected asNCHW(x: Tensor): Tensor {
+    this.checkRank(x, [4], 'NCHW');
+    return x;
+  }
+}

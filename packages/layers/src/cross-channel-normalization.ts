@@ -1,0 +1,53 @@
+import { localResponseNorm, type Tensor } from '@nabla/autograd';
+import { formatShape, ShapeError, ValueError } from '@nabla/tensor';
+import { positiveInt } from './learnable-options.js';
+import { Module } from './module.js';
+
+export interface CrossChannelNormalizationOptions {
+  alpha?: number;
+  beta?: number;
+  k?: number;
+}
+
+/**
+ * Local response (cross-channel) normalization, AlexNet's "norm" layers and Matlab's
+ * crossChannelNormalizationLayer: y_c = x_c / (k + (α/n) Σ_{c' ∈ window(c)} x_{c'}²)^β over a window
+ * of n = `size` neighbouring channels. Defaults are Matlab's and AlexNet's: n 5, α 1e-4, β 0.75, k 2.
+ */
+export class CrossChannelNormalization extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(size = 5, options: CrossChannelNormalizationOptions = {}) {
+    super('CrossChannelNormalization');
+    this.size = positiveInt('CrossChannelNormalization', 'size', size);
+    this.alpha = options.alpha ?? 1e-4;
+    this.beta = options.beta ?? 0.75;
+    this.k = options.k ?? 2;
+    for (const [name, v] of [
+      ['alpha', this.alpha],
+      ['beta', this.beta],
+      ['k', this.k],
+    ] as const) {
+      if (!Number.isFinite(v))
+        throw new ValueError('CrossChannelNormalization', `${name} must be finite, got ${v}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkRank(x, [4], 'NCHW');
+    if (x.shape[1]! < 1)
+      throw new ShapeError(this.label, `needs at least one channel, got ${formatShape(x.shape)}`);
+    return localResponseNorm(x, { size: this.size, alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.size}, alpha: ${this.alpha}, beta: ${this.beta}, k: ${this.k}`;
+  }
+}
+
+/** PyTorch's name for the same layer. */
+export const LocalResponseNorm = CrossChannelNormalization;
+export type LocalResponseNorm = CrossChannelNormalization;
