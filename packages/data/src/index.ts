@@ -1,0 +1,48 @@
+/**
+ * @nabla/data — datasets, mini-batches, splits, the IDX format, MNIST, normalization and tabular
+ * encoding. No Node built-ins: this entry runs unchanged in a browser; reading files from disk
+ * lives in '@nabla/data/node'.
+ */
+export { crc32 } from './crc32.js';
+export { DataLoader, type DataLoaderOptions, type DataLoaderState } from './data-loader.js';
+export { type Batch, type Dataset, TensorDataset, type TensorDatasetOptions } from './dataset.js';
+export {
+  APPROVE,
+  type GermanCredit,
+  type GermanCreditAttribute,
+  type GermanCreditRow,
+  GERMAN_CREDIT_ATTRIBUTES,
+  GERMAN_CREDIT_COST,
+  germanCreditColumns,
+  germanCreditCost,
+  parseGermanCredit,
+  REJECT,
+} from './german-credit.js';
+export { gunzip, isGzip } from './gunzip.js';
+export {
+  type EncodeIdxOptions,
+  encodeIdx,
+  type IdxArray,
+  type IdxData,
+  type IdxDType,
+  parseIdx,
+} from './idx.js';
+export { checkLabels } from './labels.js';
+export {
+  type LabeledImages,
+  type MnistImageOptions,
+  mnistImages,
+  mnistLabels,
+  pairImagesLabels,
+} from './mnist.js';
+export { meanImage, type Standardization, standardization, standardize, zeroCenter } from './normalize.js';
+export { type Fold, stratifiedKFold } from './stratified-k-fold.js';
+export { type Split, type SplitEachLabelOptions, splitEachLabel } from './split-each-label.js';
+export {
+  type ColumnSpec,
+  type TabularEncoderJSON,
+  type TabularEncoderOptions,
+  TabularEncoder,
+  type TabularRow,
+  type TabularValue,
+} from './tabular-encoder.js';
