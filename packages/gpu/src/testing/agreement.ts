@@ -68,7 +68,6 @@ export interface AgreementOptions {
 /** matmul in all four transpose combinations. */
 export function checkMatmul(backend: Backend, o: AgreementOptions): OpReport {
   const t = new Tracker('matmul');
-  const cpu = cpuBackend();
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: o.maxSide }),
@@ -78,17 +77,8 @@ export function checkMatmul(backend: Backend, o: AgreementOptions): OpReport {
       fc.boolean(),
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       (m, k, n, transA, transB, seed) => {
-        const rng = new Random(seed);
-        const a = values(rng, m * k);
-        const b = values(rng, k * n);
-        const got = new Float32Array(m * n);
-        const want = new Float32Array(m * n);
-        const scale = new Float32Array(m * n);
-        backend.matmul(a, b, got, m, k, n, transA, transB);
-        cpu.matmul(a, b, want, m, k, n, transA, transB);
-        cpu.matmul(abs(a), abs(b), scale, m, k, n, transA, transB);
         const shape = `m=${m} k=${k} n=${n} transA=${transA} transB=${transB}`;
-        return t.add(relativeError(got, want, scale), shape) <= TOLERANCE;
+        return t.add(matmulError(backend, m, k, n, transA, transB, seed), shape) <= TOLERANCE;
       },
     ),
     { numRuns: o.numRuns, seed: o.seed },
@@ -134,34 +124,84 @@ export function describeGeometry(g: Conv2dGeometry): string {
 
 type ConvOp = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
 
+/** The error of one convolution primitive on one geometry, against the cpu reference. */
+export function convError(backend: Backend, op: ConvOp, g: Conv2dGeometry, seed: number): number {
+  const cpu = cpuBackend();
+  const rng = new Random(seed);
+  const xSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
+  const wSize = (g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth) / g.groups;
+  const ySize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  const x = values(rng, xSize);
+  const w = values(rng, wSize);
+  const dy = values(rng, ySize);
+  // Each op is bilinear in its two operands, so the same three calls give result, reference and scale.
+  const call = (b: Backend, p: Float32Array, q: Float32Array, out: Float32Array) => {
+    if (op === 'conv2d') b.conv2d(p, q, out, g);
+    else if (op === 'conv2dBackwardInput') b.conv2dBackwardInput(p, q, out, g);
+    else b.conv2dBackwardFilter(p, q, out, g);
+  };
+  const [p, q, size] =
+    op === 'conv2d' ? [x, w, ySize] : op === 'conv2dBackwardInput' ? [dy, w, xSize] : [x, dy, wSize];
+  const got = new Float32Array(size);
+  const want = new Float32Array(size);
+  const scale = new Float32Array(size);
+  call(backend, p, q, got);
+  call(cpu, p, q, want);
+  call(cpu, abs(p), abs(q), scale);
+  return relativeError(got, want, scale);
+}
+
+/** The error of one matmul, against the cpu reference. */
+export function matmulError(
+  backend: Backend,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  seed: number,
+): number {
+  const cpu = cpuBackend();
+  const rng = new Random(seed);
+  const a = values(rng, m * k);
+  const b = values(rng, k * n);
+  const got = new Float32Array(m * n);
+  const want = new Float32Array(m * n);
+  const scale = new Float32Array(m * n);
+  backend.matmul(a, b, got, m, k, n, transA, transB);
+  cpu.matmul(a, b, want, m, k, n, transA, transB);
+  cpu.matmul(abs(a), abs(b), scale, m, k, n, transA, transB);
+  return relativeError(got, want, scale);
+}
+
+/**
+ * LeNet's own shapes at batch 8 (conv 1→6 5×5 pad 2 on 28×28, conv 6→16 5×5 on 14×14, the fully
+ * connected 400→120 forward and both backward products): larger textures than the drawn cases.
+ */
+export function checkLenetShapes(backend: Backend): OpReport[] {
+  const conv1 = conv2dGeometry('lenet', [8, 1, 28, 28], [6, 1, 5, 5], { padding: 2 });
+  const conv2 = conv2dGeometry('lenet', [8, 6, 14, 14], [16, 6, 5, 5]);
+  const reports: OpReport[] = [];
+  for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter'] as const) {
+    const t = new Tracker(op);
+    t.add(convError(backend, op, conv1, 1), describeGeometry(conv1));
+    t.add(convError(backend, op, conv2, 2), describeGeometry(conv2));
+    reports.push(t.report);
+  }
+  const t = new Tracker('matmul');
+  t.add(matmulError(backend, 8, 400, 120, false, true, 3), 'x·Wᵀ 8×400·(120×400)ᵀ');
+  t.add(matmulError(backend, 8, 120, 400, false, false, 4), 'dy·W 8×120·120×400');
+  t.add(matmulError(backend, 120, 8, 400, true, false, 5), 'dyᵀ·x (8×120)ᵀ·8×400');
+  reports.push(t.report);
+  return reports;
+}
+
 /** One convolution primitive against the cpu reference. */
 export function checkConv(backend: Backend, op: ConvOp, o: AgreementOptions): OpReport {
   const t = new Tracker(op);
-  const cpu = cpuBackend();
   fc.assert(
     fc.property(convGeometryArbitrary(o.maxSide), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (g, seed) => {
-      const rng = new Random(seed);
-      const xSize = g.batch * g.inChannels * g.inHeight * g.inWidth;
-      const wSize = (g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth) / g.groups;
-      const ySize = g.batch * g.outChannels * g.outHeight * g.outWidth;
-      const x = values(rng, xSize);
-      const w = values(rng, wSize);
-      const dy = values(rng, ySize);
-      // Each op is bilinear in its two operands, so the same three calls give result, reference and scale.
-      const call = (b: Backend, p: Float32Array, q: Float32Array, out: Float32Array) => {
-        if (op === 'conv2d') b.conv2d(p, q, out, g);
-        else if (op === 'conv2dBackwardInput') b.conv2dBackwardInput(p, q, out, g);
-        else b.conv2dBackwardFilter(p, q, out, g);
-      };
-      const [p, q, size] =
-        op === 'conv2d' ? [x, w, ySize] : op === 'conv2dBackwardInput' ? [dy, w, xSize] : [x, dy, wSize];
-      const got = new Float32Array(size);
-      const want = new Float32Array(size);
-      const scale = new Float32Array(size);
-      call(backend, p, q, got);
-      call(cpu, p, q, want);
-      call(cpu, abs(p), abs(q), scale);
-      return t.add(relativeError(got, want, scale), describeGeometry(g)) <= TOLERANCE;
+      return t.add(convError(backend, op, g, seed), describeGeometry(g)) <= TOLERANCE;
     }),
     { numRuns: o.numRuns, seed: o.seed },
   );

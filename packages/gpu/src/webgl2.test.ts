@@ -1,0 +1,88 @@
+// The kernels in a real GL context: headless Chromium on SwiftShader (software WebGL2, so this
+// proves correctness, not speed). The page is bundled from ./testing/browser-entry.ts.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { BrowserApi } from './testing/browser-entry.js';
+import { type BrowserPage, openInChromium } from './testing/chromium.js';
+import { TOLERANCE } from './testing/agreement.js';
+
+// The page's globals (functions passed to page.evaluate run in the page, so they read these).
+type Page = { nablaGpu: BrowserApi };
+
+const ENTRY = fileURLToPath(new URL('./testing/browser-entry.ts', import.meta.url));
+
+describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
+  let opened: BrowserPage | undefined;
+  let launchError = '';
+
+  // A browser that cannot start fails every test below with the reason (never a skip).
+  before(async () => {
+    try {
+      opened = await openInChromium(ENTRY, 'nablaGpuReady');
+    } catch (e) {
+      launchError = (e as Error).message;
+    }
+  });
+
+  after(async () => {
+    await opened?.close();
+  });
+
+  function page(): BrowserPage {
+    if (!opened) assert.fail(`could not open the test page in headless Chromium: ${launchError}`);
+    return opened;
+  }
+
+  test('the page is cross-origin isolated and loaded without errors', async () => {
+    assert.equal(
+      await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.crossOriginIsolated),
+      true,
+    );
+    assert.deepEqual(page().errors, []);
+  });
+
+  test('matmul and conv2d forward / backward on a strict WebGL2Kernel agree with the cpu reference', async () => {
+    const result = await page().page.evaluate(
+      (options) => (globalThis as unknown as Page).nablaGpu.agreement('webgl2', options),
+      { numRuns: 12, seed: 42, maxSide: 12 },
+    );
+    if ('error' in result) assert.fail(`in the page: ${result.error}`);
+    assert.equal(result.kernel, 'WebGL2Kernel');
+    assert.deepEqual(result.classes, ['WebGL2Kernel']);
+    assert.deepEqual(
+      result.reports.map((r) => r.op),
+      ['matmul', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter'],
+    );
+    for (const r of result.reports) {
+      assert.equal(r.cases, 12, `${r.op} ran every case`);
+      assert.ok(r.maxError <= TOLERANCE, `${r.op}: max error ${r.maxError} at ${r.worst}`);
+    }
+  });
+
+  test("LeNet's layer shapes (batch 8) agree with the cpu reference on WebGL2", async (t) => {
+    const result = await page().page.evaluate(() =>
+      (globalThis as unknown as Page).nablaGpu.lenetShapes('webgl2'),
+    );
+    if ('error' in result) assert.fail(`in the page: ${result.error}`);
+    assert.equal(result.kernel, 'WebGL2Kernel');
+    assert.equal(result.reports.length, 4);
+    for (const r of result.reports)
+      assert.ok(r.maxError <= TOLERANCE, `${r.op}: max error ${r.maxError} at ${r.worst}`);
+    const renderer = await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.renderer());
+    assert.notEqual(renderer, 'no WebGL2 context');
+    t.diagnostic(`WebGL2 renderer: ${renderer}`);
+  });
+
+  test("gpu.js's default mode picks WebGL2 here, and auto picks the gpu backend and says why", async () => {
+    const kernel = await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.defaultKernel());
+    if ('error' in kernel) assert.fail(`in the page: ${kernel.error}`);
+    assert.equal(kernel.kernel, 'WebGL2Kernel');
+    const auto = await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.auto());
+    if ('error' in auto) assert.fail(`in the page: ${auto.error}`);
+    assert.equal(auto.name, 'gpu');
+    assert.equal(auto.kernel, 'WebGL2Kernel');
+    assert.match(auto.reason, /ran a WebGL2Kernel on a real context/);
+    assert.deepEqual(page().errors, []);
+  });
+});
