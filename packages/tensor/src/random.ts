@@ -37,14 +37,14 @@ export class Random {
 
   /** The generator's whole state, for checkpoints: restoring it continues the same stream. */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? Number.NaN];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spareNormal ?? Number.NaN];
   }
 
   setState(state: readonly number[]): void {
     if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
       throw new ValueError('Random.setState', 'state must be four 32-bit unsigned integers and a spare normal');
     }
-    [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
+    [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [number, number, number, number];
     this.spareNormal = Number.isNaN(state[4]!) ? null : state[4]!;
   }
 

@@ -1,0 +1,58 @@
+/**
+ * @nabla/models — the course's networks and its Matlab-style workflow:
+ * layers → trainNetwork(data, layers, trainingOptions('sgdm', …)) → classify(net, X).
+ */
+export { AlexNetBody, alexnet } from './alexnet.js';
+export { classify } from './classify.js';
+export * from './layer-specs.js';
+export { lenet, lenetLayers } from './lenet.js';
+export { accuracy, confusionMatrix, meanAndStd, rocAuc, totalCost } from './metrics.js';
+export { type Activation, mlp, mlpLayers } from './mlp.js';
+export {
+  type Architecture,
+  assembleNetwork,
+  type LayerRow,
+  Network,
+  type NetworkOptions,
+  type OutputKind,
+} from './network.js';
+export { Neuron, type NeuronActivation } from './neuron.js';
+export {
+  accuracyOf,
+  checkData,
+  evaluateLoss,
+  type TrainingInfo,
+  type TrainingSnapshot,
+  type TrainNetworkExtras,
+  trainNetwork,
+} from './train-network.js';
+export {
+  type IterationRecord,
+  type LabeledData,
+  type Solver,
+  type TrainingOptions,
+  trainingOptions,
+} from './training-options.js';
+export {
+  formatDuration,
+  formatVerboseFooter,
+  formatVerboseHeader,
+  formatVerboseRow,
+} from './verbose-table.js';
+export {
+  type Applicant,
+  applicantToRow,
+  approvalProbabilities,
+  COST_THRESHOLD,
+  type CreditDecision,
+  type CreditModel,
+  type CreditRecipe,
+  type CrossValidationReport,
+  courseApplicant,
+  crossValidateCredit,
+  DM_PER_USD,
+  decideApplicant,
+  defaultCreditRecipe,
+  type FoldResult,
+  trainCreditModel,
+} from './credit.js';

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as nd from '@nabla/tensor';
+import { Random } from '@nabla/tensor';
+import { mlp, mlpLayers } from './mlp.js';
+import { trainingOptions } from './training-options.js';
+import { trainNetwork } from './train-network.js';
+import { classify } from './classify.js';
+import { accuracy } from './metrics.js';
+
+/** Two Gaussian blobs per class in 2-D: three classes a small MLP separates easily. */
+function blobs(n: number, seed: number) {
+  const g = new Random(seed);
+  const centres = [
+    [2, 0],
+    [-2, 1],
+    [0, -2.5],
+  ];
+  const x = nd.zeros([n, 2]);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    y[i] = c;
+    x.data[2 * i] = centres[c]![0]! + 0.5 * g.normal();
+    x.data[2 * i + 1] = centres[c]![1]! + 0.5 * g.normal();
+  }
+  return { x, y };
+}
+
+test('trainNetwork learns separable classes and records Matlab-style history', async () => {
+  const train = blobs(300, 1);
+  const val = blobs(90, 2);
+  const lines: string[] = [];
+  const { net, info } = await trainNetwork(
+    train,
+    mlpLayers([2, 16, 3]),
+    trainingOptions('sgdm', {
+      maxEpochs: 8,
+      miniBatchSize: 32,
+      initialLearnRate: 0.05,
+      validationData: val,
+      validationFrequency: 10,
+      log: (l) => lines.push(l),
+      seed: 5,
+    }),
+  );
+  const { labels } = classify(net, val.x);
+  assert.ok(accuracy(labels, val.y) > 0.95, `validation accuracy ${accuracy(labels, val.y)}`);
+  assert.equal(info.iterations, 8 * Math.floor(300 / 32));
+  assert.ok(info.history[0]!.miniBatchLoss > info.history.at(-1)!.miniBatchLoss);
+  assert.ok(info.history.filter((r) => r.validationAccuracy !== undefined).length >= 7);
+  assert.match(lines[1]!, /Epoch.*Iteration.*Time Elapsed.*Mini-batch.*Validation/);
+  assert.ok(
+    lines.some((l) => /^\|\s+8 \|\s+72 \|/.test(l)),
+    'the last iteration is printed',
+  );
+});
+
+test('the same seed reproduces a run bit for bit', async () => {
+  const data = blobs(120, 3);
+  const run = async () =>
+    (
+      await trainNetwork(
+        data,
+        mlpLayers([2, 8, 3]),
+        trainingOptions('sgdm', { maxEpochs: 2, miniBatchSize: 16, verbose: false, seed: 11 }),
+      )
+    ).net.stateDict();
+  const a = await run();
+  const b = await run();
+  for (const [k, v] of a) assert.deepEqual([...v.data], [...b.get(k)!.data], k);
+});
+
+test('resuming from an epoch snapshot ends bit-identical to an uninterrupted run', async () => {
+  const data = blobs(96, 4);
+  const options = trainingOptions('sgdm', { maxEpochs: 3, miniBatchSize: 16, verbose: false, seed: 2 });
+  const full = await trainNetwork(data, mlpLayers([2, 8, 3]), options);
+  let saved:
+    | { snapshot: import('./train-network.js').TrainingSnapshot; weights: Map<string, nd.NDArray> }
+    | undefined;
+  await trainNetwork(
+    data,
+    mlpLayers([2, 8, 3]),
+    { ...options, maxEpochs: 3 },
+    {
+      onEpochEnd: (snapshot, net) => {
+        if (snapshot.epoch === 1)
+          saved = { snapshot, weights: new Map([...net.stateDict()].map(([k, v]) => [k, v.copy()])) };
+      },
+    },
+  );
+  assert.ok(saved);
+  const resumedNet = mlp([2, 8, 3]);
+  resumedNet.loadStateDict(saved.weights);
+  const resumed = await trainNetwork(data, resumedNet, options, { resume: saved.snapshot });
+  assert.equal(resumed.info.iterations, full.info.iterations);
+  for (const [k, v] of full.net.stateDict())
+    assert.deepEqual([...v.data], [...resumed.net.stateDict().get(k)!.data], k);
+});
+
+test('bad data is refused naming the problem; a NaN loss stops training with a message', async () => {
+  const data = blobs(60, 5);
+  const opts = trainingOptions('sgdm', { maxEpochs: 1, miniBatchSize: 16, verbose: false });
+  await assert.rejects(
+    trainNetwork({ x: data.x, y: data.y.map((v) => (v === 2 ? 7 : v)) }, mlpLayers([2, 4, 3]), opts),
+    /label 7 of example 2 is outside the network's 3 classes/,
+  );
+  await assert.rejects(
+    trainNetwork({ x: data.x, y: data.y.subarray(0, 10) }, mlpLayers([2, 4, 3]), opts),
+    /60 examples but 10 labels/,
+  );
+  await assert.rejects(
+    trainNetwork({ x: nd.zeros([0, 2]), y: new Int32Array(0) }, mlpLayers([2, 4, 3]), opts),
+    /empty/,
+  );
+  const withNaN = data.x.copy();
+  withNaN.data[3] = Number.NaN;
+  await assert.rejects(
+    trainNetwork({ x: withNaN, y: data.y }, mlpLayers([2, 4, 3]), opts),
+    /NaN or Infinity/,
+  );
+  const huge = nd.mul(data.x, 1e30);
+  await assert.rejects(
+    trainNetwork(
+      { x: huge, y: data.y },
+      mlpLayers([2, 4, 3]),
+      trainingOptions('sgdm', { maxEpochs: 5, miniBatchSize: 16, initialLearnRate: 1e6, verbose: false }),
+    ),
+    /training stopped: the loss became (NaN|Infinity)/,
+  );
+});

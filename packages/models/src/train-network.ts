@@ -1,0 +1,312 @@
+import { crossEntropy, noGrad, quadraticLoss, Tensor } from '@nabla/autograd';
+import { Adam, clipGradNorm, type Optimizer, SGD } from '@nabla/optim';
+import * as nd from '@nabla/tensor';
+import { type NDArray, Random, ShapeError, ValueError } from '@nabla/tensor';
+import { assembleNetwork, Network } from './network.js';
+import type { LayerSpec } from './layer-specs.js';
+import type { IterationRecord, LabeledData, TrainingOptions } from './training-options.js';
+import { formatVerboseHeader, formatVerboseRow, formatVerboseFooter } from './verbose-table.js';
+
+/** Everything needed to continue a run exactly where it stopped (written at each epoch's end). */
+export interface TrainingSnapshot {
+  /** Epochs completed. */
+  epoch: number;
+  /** Iterations completed. */
+  iteration: number;
+  generatorState: number[];
+  optimizerState: ReturnType<Optimizer['stateDict']>;
+  history: IterationRecord[];
+  /** Seconds spent before this snapshot (so elapsed time keeps counting across a resume). */
+  elapsedSeconds: number;
+  /** The training order drawn once (shuffle 'once'), kept for a resume. */
+  fixedOrder?: number[];
+}
+
+export interface TrainingInfo {
+  history: IterationRecord[];
+  iterations: number;
+  epochs: number;
+  durationSeconds: number;
+  /** Training examples processed per second (forward + backward + update). */
+  examplesPerSecond: number;
+  finalValidationLoss: number | undefined;
+  finalValidationAccuracy: number | undefined;
+  stopReason: 'max-epochs' | 'callback' | 'validation-patience';
+}
+
+export interface TrainNetworkExtras {
+  /** Continue from a snapshot (the network must hold the snapshot's weights). */
+  resume?: TrainingSnapshot;
+  /** Called at each epoch's end with a snapshot to save (checkpoints). */
+  onEpochEnd?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
+}
+
+/**
+ * Matlab's trainNetwork(data, layers, options): mini-batch training of a classification (or
+ * regression) network. Each iteration: a batch drawn from the epoch's shuffled order, the forward
+ * pass, the loss (cross-entropy of the softmax, or the quadratic loss ½‖y − ŷ‖²), backpropagation,
+ * and one solver step — for 'sgdm', v ← μv + ∇(L + λ/2‖θ‖²), θ ← θ − αv. Matlab drops the last
+ * partial mini-batch of each epoch; so do we. Validation runs every `validationFrequency`
+ * iterations and after the last one.
+ */
+export async function trainNetwork(
+  data: LabeledData,
+  layersOrNet: readonly LayerSpec[] | Network,
+  options: TrainingOptions,
+  extras: TrainNetworkExtras = {},
+): Promise<{ net: Network; info: TrainingInfo }> {
+  const generator = new Random(options.seed);
+  const net = layersOrNet instanceof Network ? layersOrNet : assembleNetwork(layersOrNet, { generator });
+  const n = checkData('trainNetwork', net, data);
+  if (options.validationData) checkData('trainNetwork (validation data)', net, options.validationData);
+  if (n < options.miniBatchSize) {
+    throw new ValueError(
+      'trainNetwork',
+      `mini-batch size ${options.miniBatchSize} is larger than the ${n} training examples`,
+    );
+  }
+  if (!extras.resume && net.normalization !== 'none') net.fitNormalization(data.x);
+
+  // Normalize the training set once: the same arithmetic as the input layer applies per batch.
+  const inputs = net.normalizeInput(data.x).contiguous();
+  const perExample = net.inputShape.reduce((a, b) => a * b, 1);
+  const params = net.body.parameters();
+  const optimizer = makeOptimizer(params, options);
+
+  let epoch = 0;
+  let iteration = 0;
+  let elapsedBefore = 0;
+  const history: IterationRecord[] = [];
+  let fixedOrder: Int32Array | null = null;
+  if (extras.resume) {
+    const r = extras.resume;
+    epoch = r.epoch;
+    iteration = r.iteration;
+    elapsedBefore = r.elapsedSeconds;
+    generator.setState(r.generatorState);
+    optimizer.loadStateDict(r.optimizerState);
+    history.push(...r.history);
+    if (r.fixedOrder) fixedOrder = Int32Array.from(r.fixedOrder);
+  }
+
+  const batchesPerEpoch = Math.floor(n / options.miniBatchSize);
+  const totalIterations = batchesPerEpoch * options.maxEpochs;
+  const started = now();
+  const elapsed = () => elapsedBefore + (now() - started) / 1000;
+  const batchX = new Float32Array(options.miniBatchSize * perExample);
+  const batchShape = [options.miniBatchSize, ...net.inputShape];
+  const classification = net.outputKind !== 'regression';
+  let stopReason: TrainingInfo['stopReason'] = 'max-epochs';
+  let examplesSeen = 0;
+  let bestValidationLoss = Number.POSITIVE_INFINITY;
+  let validationsWithoutImprovement = 0;
+  let lastValidation: { loss: number; accuracy: number } | undefined;
+
+  if (options.verbose) for (const line of formatVerboseHeader(classification)) options.log(line);
+  net.train();
+
+  training: while (epoch < options.maxEpochs) {
+    if (options.learnRateSchedule === 'piecewise') {
+      optimizer.learningRate =
+        options.initialLearnRate *
+        options.learnRateDropFactor ** Math.floor(epoch / options.learnRateDropPeriod);
+    }
+    let order: Int32Array;
+    if (options.shuffle === 'every-epoch') order = generator.permutation(n);
+    else if (options.shuffle === 'once') order = fixedOrder ??= generator.permutation(n);
+    else order = Int32Array.from({ length: n }, (_, i) => i);
+
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      const rows = order.subarray(b * options.miniBatchSize, (b + 1) * options.miniBatchSize);
+      gatherRows(inputs.data, perExample, rows, batchX);
+      const x = new Tensor(nd.fromTypedArray(batchX, batchShape), false);
+      const target = gatherTargets(data.y, rows);
+
+      optimizer.zeroGrad();
+      const scores = net.body.forward(x);
+      const loss = classification
+        ? crossEntropy(scores, target as Int32Array)
+        : quadraticLoss(scores, target as NDArray);
+      const lossValue = loss.item();
+      if (!Number.isFinite(lossValue)) {
+        throw new ValueError(
+          'trainNetwork',
+          `training stopped: the loss became ${lossValue} at iteration ${iteration + 1} (epoch ${epoch + 1}); try a smaller initialLearnRate (now ${optimizer.learningRate}) or check the data for NaN/Infinity`,
+        );
+      }
+      loss.backward();
+      if (Number.isFinite(options.gradientThreshold)) clipGradNorm(params, options.gradientThreshold);
+      optimizer.step();
+      iteration++;
+      examplesSeen += rows.length;
+
+      const record: IterationRecord = {
+        epoch: epoch + 1,
+        iteration,
+        timeElapsed: elapsed(),
+        miniBatchLoss: lossValue,
+        miniBatchAccuracy: classification ? accuracyOf(scores.data, target as Int32Array) : Number.NaN,
+        learningRate: optimizer.learningRate,
+      };
+      const last = iteration === totalIterations;
+      if (
+        options.validationData &&
+        (iteration % options.validationFrequency === 0 || last || iteration === 1)
+      ) {
+        lastValidation = evaluateLoss(net, options.validationData);
+        record.validationLoss = lastValidation.loss;
+        record.validationAccuracy = lastValidation.accuracy;
+        if (lastValidation.loss < bestValidationLoss) {
+          bestValidationLoss = lastValidation.loss;
+          validationsWithoutImprovement = 0;
+        } else validationsWithoutImprovement++;
+      }
+      history.push(record);
+      if (
+        options.verbose &&
+        (iteration === 1 ||
+          last ||
+          iteration % options.verboseFrequency === 0 ||
+          record.validationLoss !== undefined)
+      ) {
+        options.log(formatVerboseRow(record, classification));
+      }
+      const verdict = await options.onIteration?.(record, {
+        totalIterations,
+        epochIterations: batchesPerEpoch,
+      });
+      if (verdict === 'stop') {
+        stopReason = 'callback';
+        break training;
+      }
+      if (validationsWithoutImprovement >= options.validationPatience) {
+        stopReason = 'validation-patience';
+        break training;
+      }
+    }
+    epoch++;
+    if (extras.onEpochEnd) {
+      await extras.onEpochEnd(
+        {
+          epoch,
+          iteration,
+          generatorState: generator.getState(),
+          optimizerState: optimizer.stateDict(),
+          history: history.slice(),
+          elapsedSeconds: elapsed(),
+          ...(fixedOrder ? { fixedOrder: Array.from(fixedOrder) } : {}),
+        },
+        net,
+      );
+    }
+  }
+  net.eval();
+  if (options.verbose) options.log(formatVerboseFooter());
+  const durationSeconds = (now() - started) / 1000;
+  return {
+    net,
+    info: {
+      history,
+      iterations: iteration,
+      epochs: epoch,
+      durationSeconds,
+      examplesPerSecond: examplesSeen / Math.max(durationSeconds, 1e-9),
+      finalValidationLoss: lastValidation?.loss,
+      finalValidationAccuracy: lastValidation?.accuracy,
+      stopReason,
+    },
+  };
+}
+
+function now(): number {
+  const clock = (globalThis as { performance?: { now(): number } }).performance;
+  return clock ? clock.now() : Date.now();
+}
+
+function makeOptimizer(params: ReturnType<Network['body']['parameters']>, o: TrainingOptions): Optimizer {
+  if (o.solver === 'adam') {
+    return new Adam(params, {
+      lr: o.initialLearnRate,
+      beta1: o.gradientDecayFactor,
+      beta2: o.squaredGradientDecayFactor,
+      eps: o.epsilon,
+      weightDecay: o.l2Regularization,
+    });
+  }
+  return new SGD(params, {
+    lr: o.initialLearnRate,
+    momentum: o.solver === 'sgdm' ? o.momentum : 0,
+    weightDecay: o.l2Regularization,
+  });
+}
+
+/** Refuses data that does not fit the network, naming what is wrong; returns the number of examples. */
+export function checkData(op: string, net: Network, data: LabeledData): number {
+  if (!data || !data.x || !data.y)
+    throw new ValueError(op, 'data must be { x: NDArray, y: labels or targets }');
+  net.checkInput(data.x, op);
+  const n = data.x.shape[0]!;
+  if (n === 0) throw new ValueError(op, 'the dataset is empty');
+  if (nd.hasNonFinite(data.x)) throw new ValueError(op, 'the inputs contain NaN or Infinity');
+  if (data.y instanceof Int32Array) {
+    if (data.y.length !== n) throw new ShapeError(op, `${n} examples but ${data.y.length} labels`);
+    if (net.outputKind === 'classification') {
+      const classes = net.classes.length;
+      for (let i = 0; i < n; i++) {
+        const label = data.y[i]!;
+        if (label < 0 || label >= classes) {
+          throw new ValueError(
+            op,
+            `label ${label} of example ${i} is outside the network's ${classes} classes [0, ${classes - 1}]`,
+          );
+        }
+      }
+    }
+  } else {
+    if (data.y.shape[0] !== n) throw new ShapeError(op, `${n} examples but ${data.y.shape[0]} targets`);
+    if (nd.hasNonFinite(data.y)) throw new ValueError(op, 'the targets contain NaN or Infinity');
+  }
+  return n;
+}
+
+function gatherRows(src: nd.TypedArray, per: number, rows: Int32Array, out: Float32Array): void {
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i]! * per;
+    out.set(src.subarray(from, from + per), i * per);
+  }
+}
+
+function gatherTargets(y: Int32Array | NDArray, rows: Int32Array): Int32Array | NDArray {
+  if (y instanceof Int32Array) return Int32Array.from(rows, (r) => y[r]!);
+  const per = y.size / y.shape[0]!;
+  const src = y.contiguous().data;
+  const out = new Float32Array(rows.length * per);
+  for (let i = 0; i < rows.length; i++) out.set(src.subarray(rows[i]! * per, (rows[i]! + 1) * per), i * per);
+  return nd.fromTypedArray(out, [rows.length, ...y.shape.slice(1)]);
+}
+
+/** Percentage of rows whose largest score is at the label. */
+export function accuracyOf(scores: NDArray, labels: Int32Array): number {
+  const predicted = nd.argmax(scores, -1).data;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+  return (100 * correct) / labels.length;
+}
+
+/** Loss and accuracy (percent) of a network on labelled data, in eval mode without a graph. */
+export function evaluateLoss(net: Network, data: LabeledData): { loss: number; accuracy: number } {
+  return noGrad(() => {
+    const out = net.predict(data.x);
+    if (net.outputKind !== 'classification') {
+      const target = data.y as NDArray;
+      const diff = nd.sub(out, target);
+      return { loss: (0.5 * nd.sum(nd.mul(diff, diff)).item()) / out.shape[0]!, accuracy: Number.NaN };
+    }
+    const labels = data.y as Int32Array;
+    const probs = out.contiguous().data;
+    const c = out.shape[1]!;
+    let loss = 0;
+    for (let i = 0; i < labels.length; i++) loss -= Math.log(Math.max(probs[i * c + labels[i]!]!, 1e-45));
+    return { loss: loss / labels.length, accuracy: accuracyOf(out, labels) };
+  });
+}
