@@ -4,7 +4,9 @@
  * failure arrives in Node with its message and stack rather than as a bare evaluate rejection).
  */
 import { createGpuBackend, autoBackend, type GpuMode } from '../index.js';
+import { cpuBackend } from '@nabla/tensor';
 import { type AgreementOptions, checkAll, checkLenetShapes } from './agreement.js';
+import { timeCases } from './speed-cases.js';
 
 function attempt<T>(fn: () => T): T | { error: string } {
   try {
@@ -44,6 +46,18 @@ const api = {
     if (!gl) return 'no WebGL2 context';
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  },
+  /** Timings for the speed script: the cpu reference in the page's V8, and the given gpu.js mode. */
+  speed(mode: GpuMode, reps: number) {
+    return attempt(() => {
+      const backend = createGpuBackend({ mode, strict: mode !== 'webasm' && mode !== 'cpu' });
+      try {
+        const gpu = timeCases(backend, reps);
+        return { kernel: backend.kernel, gpu, cpu: timeCases(cpuBackend(), reps) };
+      } finally {
+        backend.dispose();
+      }
+    });
   },
   /** What gpu.js's default mode chooses here, as the backend reports it. */
   defaultKernel() {
