@@ -43,7 +43,9 @@ export function gradcheck(
   const out = fn(...leaves);
   const rng = new Random(seed);
   const r = nd.zeros(out.shape, 'float64');
-  for (let i = 0; i < r.size; i++) r.data[i] = rng.uniformRange(-1, 1);
+  // A scalar is checked as it is (r = 1); otherwise each |rᵢ| ∈ [0.5, 1.5], so no output is ignored.
+  for (let i = 0; i < r.size; i++)
+    r.data[i] = r.size === 1 ? 1 : (rng.bernoulli(0.5) ? 1 : -1) * rng.uniformRange(0.5, 1.5);
   const project = (y: NDArray) => nd.sum(nd.mul(y, r)).item();
   if (out.requiresGrad) out.backward(r);
   const results: GradcheckInputError[] = [];
