@@ -19,4 +19,5 @@ const rows = runGradcheckSuite({
   only: option('only')?.split(','),
   log: (line) => console.log(line),
 });
-process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+if (rows.length === 0) console.log(`no op matches --only ${option('only')}`);
+process.exitCode = rows.length > 0 && rows.every((r) => r.ok) ? 0 : 1;
