@@ -9,6 +9,7 @@ import { GpuFallbackError } from './errors.js';
 import { createGpuBackend, type GpuBackend } from './gpu-backend.js';
 import { registerGpuBackend } from './register.js';
 import { checkAll, TOLERANCE } from './testing/agreement.js';
+import { lossDisagreement, trainLenet } from './testing/lenet-training.js';
 
 describe('gpu backend on gpu.js webasm (Node)', () => {
   test('reports the WebAssemblyKernel it really runs, not a GPU', () => {
@@ -132,5 +133,18 @@ describe('gpu backend on gpu.js webasm (Node)', () => {
     } finally {
       setBackend('cpu');
     }
+  });
+});
+
+describe('LeNet training on gpu.js webasm (Node)', () => {
+  test('gives the cpu run’s losses to float32 rounding', () => {
+    registerGpuBackend({ mode: 'webasm' });
+    const cpu = trainLenet('cpu', 4, 8, 11);
+    const gpu = trainLenet('gpu', 4, 8, 11);
+    assert.equal(gpu.kernel, 'WebAssemblyKernel');
+    assert.equal(getBackend().name, 'cpu', 'trainLenet restores the backend');
+    const gap = lossDisagreement(gpu.losses, cpu.losses);
+    assert.ok(gap <= 1e-4, `loss curves differ by ${gap} (relative)`);
+    assert.ok(cpu.losses.every((l) => Number.isFinite(l) && l > 0));
   });
 });

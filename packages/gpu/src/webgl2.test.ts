@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserApi } from './testing/browser-entry.js';
 import { type BrowserPage, openInChromium } from './testing/chromium.js';
 import { TOLERANCE } from './testing/agreement.js';
+import { lossDisagreement } from './testing/lenet-training.js';
 
 // The page's globals (functions passed to page.evaluate run in the page, so they read these).
 type Page = { nablaGpu: BrowserApi };
@@ -72,6 +73,24 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     const renderer = await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.renderer());
     assert.notEqual(renderer, 'no WebGL2 context');
     t.diagnostic(`WebGL2 renderer: ${renderer}`);
+  });
+
+  test("LeNet trained on the strict WebGL2 backend gives the cpu run's losses, to float32 rounding", async (t) => {
+    // Few, small steps: software WebGL runs each kernel call in ~0.1 s on this shared CPU.
+    const result = await page().page.evaluate(() =>
+      (globalThis as unknown as Page).nablaGpu.train('webgl2', 12, 8, 3),
+    );
+    if ('error' in result) assert.fail(`in the page: ${result.error}`);
+    assert.equal(result.cpu.kernel, 'TypeScript');
+    assert.equal(result.gpu.kernel, 'WebGL2Kernel');
+    assert.equal(result.gpu.losses.length, 12);
+    const gap = lossDisagreement(result.gpu.losses, result.cpu.losses);
+    t.diagnostic(
+      `losses cpu ${result.cpu.losses.map((l) => l.toFixed(4)).join(' ')}; max relative gap ${gap.toExponential(2)}`,
+    );
+    assert.ok(gap <= 1e-4, `loss curves differ by ${gap} (relative)`);
+    const [first, last] = [result.cpu.losses[0]!, result.cpu.losses.at(-1)!];
+    assert.ok(last < first, `training lowered the loss: ${first} → ${last}`);
   });
 
   test("gpu.js's default mode picks WebGL2 here, and auto picks the gpu backend and says why", async () => {

@@ -3,9 +3,10 @@
  * Node test calls through `page.evaluate`, each returning plain data (or an `error` string, so a
  * failure arrives in Node with its message and stack rather than as a bare evaluate rejection).
  */
-import { createGpuBackend, autoBackend, type GpuMode } from '../index.js';
+import { autoBackend, createGpuBackend, type GpuMode, registerGpuBackend } from '../index.js';
 import { cpuBackend } from '@nabla/tensor';
 import { type AgreementOptions, checkAll, checkLenetShapes } from './agreement.js';
+import { trainLenet } from './lenet-training.js';
 import { timeCases } from './speed-cases.js';
 
 function attempt<T>(fn: () => T): T | { error: string } {
@@ -46,6 +47,18 @@ const api = {
     if (!gl) return 'no WebGL2 context';
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  },
+  /** LeNet trained from one seed on the cpu reference, then on a strict gpu backend of the given mode. */
+  train(mode: GpuMode, steps: number, batch: number, seed: number) {
+    return attempt(() => {
+      registerGpuBackend({ mode, strict: true });
+      const t0 = performance.now();
+      const cpu = trainLenet('cpu', steps, batch, seed);
+      const t1 = performance.now();
+      const gpu = trainLenet('gpu', steps, batch, seed);
+      const t2 = performance.now();
+      return { cpu, gpu, cpuMs: t1 - t0, gpuMs: t2 - t1 };
+    });
   },
   /** Timings for the speed script: the cpu reference in the page's V8, and the given gpu.js mode. */
   speed(mode: GpuMode, reps: number) {
