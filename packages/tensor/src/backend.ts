@@ -1,3 +1,4 @@
+import { createCpuBackend } from './cpu/index.js';
 import { ValueError } from './errors.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -52,7 +53,16 @@ export interface Backend {
   supportsFloat64: boolean;
 
   /** out[m×n] = op(A)·op(B), where A is m×k (k×m if transA) and B is k×n (n×k if transB). */
-  matmul(a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number, transA: boolean, transB: boolean): void;
+  matmul(
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+  ): void;
   /** out[N,Co,Ho,Wo] = Σ x ⋆ w (cross-correlation, as every framework computes "convolution"); no bias. */
   conv2d(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry): void;
   /** dx[N,Ci,H,W] = the transpose of conv2d applied to dy (gradient to the input). */
@@ -70,7 +80,7 @@ export interface Backend {
   dispose?(): void;
 }
 
-const registry = new Map<string, () => Backend>();
+const registry = new Map<string, () => Backend>([['cpu', createCpuBackend]]);
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 let cpuReference: Backend | null = null;
@@ -86,7 +96,10 @@ function instance(name: string): Backend {
   if (!b) {
     const factory = registry.get(name);
     if (!factory) {
-      throw new ValueError('setBackend', `unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
+      throw new ValueError(
+        'setBackend',
+        `unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`,
+      );
     }
     b = factory();
     instances.set(name, b);

@@ -13,10 +13,18 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-export function pair(op: string, name: string, v: Pair | undefined, fallback: number, min: number): [number, number] {
-  const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+export function pair(
+  op: string,
+  name: string,
+  v: Pair | undefined,
+  fallback: number,
+  min: number,
+): [number, number] {
+  const p: [number, number] =
+    v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   for (const x of p) {
-    if (!Number.isInteger(x) || x < min) throw new ValueError(op, `${name} must be an integer >= ${min}, got ${String(v)}`);
+    if (!Number.isInteger(x) || x < min)
+      throw new ValueError(op, `${name} must be an integer >= ${min}, got ${String(v)}`);
   }
   return p;
 }
@@ -31,16 +39,24 @@ export function conv2dGeometry(
   filterShape: readonly number[],
   options: Conv2dOptions = {},
 ): Conv2dGeometry {
-  if (inputShape.length !== 4) throw new ShapeError(op, `input must be NCHW (rank 4), got ${formatShape(inputShape)}`);
+  if (inputShape.length !== 4)
+    throw new ShapeError(op, `input must be NCHW (rank 4), got ${formatShape(inputShape)}`);
   if (filterShape.length !== 4) {
-    throw new ShapeError(op, `filter must be [out, in/groups, kh, kw] (rank 4), got ${formatShape(filterShape)}`);
+    throw new ShapeError(
+      op,
+      `filter must be [out, in/groups, kh, kw] (rank 4), got ${formatShape(filterShape)}`,
+    );
   }
   const [batch, inChannels, inHeight, inWidth] = inputShape as [number, number, number, number];
   const [outChannels, filterIn, kernelHeight, kernelWidth] = filterShape as [number, number, number, number];
   const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be an integer >= 1, got ${groups}`);
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new ValueError(op, `groups must be an integer >= 1, got ${groups}`);
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new ShapeError(op, `groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`);
+    throw new ShapeError(
+      op,
+      `groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`,
+    );
   }
   if (filterIn * groups !== inChannels) {
     throw new ShapeError(
@@ -51,8 +67,10 @@ export function conv2dGeometry(
   const [strideHeight, strideWidth] = pair(op, 'stride', options.stride, 1, 1);
   const [padHeight, padWidth] = pair(op, 'padding', options.padding, 0, 0);
   const [dilationHeight, dilationWidth] = pair(op, 'dilation', options.dilation, 1, 1);
-  const outHeight = Math.floor((inHeight + 2 * padHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight) + 1;
-  const outWidth = Math.floor((inWidth + 2 * padWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth) + 1;
+  const outHeight =
+    Math.floor((inHeight + 2 * padHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight) + 1;
+  const outWidth =
+    Math.floor((inWidth + 2 * padWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth) + 1;
   if (outHeight < 1 || outWidth < 1 || kernelHeight < 1 || kernelWidth < 1) {
     throw new ShapeError(
       op,
@@ -80,7 +98,8 @@ export function conv2dGeometry(
 }
 
 function floatPair(op: string, a: NDArray, b: NDArray) {
-  if (a.dtype === 'int32' || b.dtype === 'int32') throw new ValueError(op, 'needs float32 or float64 operands, got int32');
+  if (a.dtype === 'int32' || b.dtype === 'int32')
+    throw new ValueError(op, 'needs float32 or float64 operands, got int32');
   const dtype = floatType(promote(a.dtype, b.dtype));
   return [a.astype(dtype).contiguous(), b.astype(dtype).contiguous(), dtype] as const;
 }
@@ -123,7 +142,10 @@ export function conv2dBackwardFilter(
   const g = conv2dGeometry('conv2dBackwardFilter', x.shape, filterShape, options);
   checkDy('conv2dBackwardFilter', dy, g);
   const [X, DY, dtype] = floatPair('conv2dBackwardFilter', x, dy);
-  const dw = allocate(dtype, filterShape.reduce((a, b) => a * b, 1)) as FloatArray;
+  const dw = allocate(
+    dtype,
+    filterShape.reduce((a, b) => a * b, 1),
+  ) as FloatArray;
   backendFor(dw).conv2dBackwardFilter(X.data as FloatArray, DY.data as FloatArray, dw, g);
   return new NDArray(dw, filterShape.slice());
 }
@@ -131,7 +153,10 @@ export function conv2dBackwardFilter(
 function checkDy(op: string, dy: NDArray, g: Conv2dGeometry): void {
   const expected = [g.batch, g.outChannels, g.outHeight, g.outWidth];
   if (dy.ndim !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
-    throw new ShapeError(op, `output gradient must have shape ${formatShape(expected)}, got ${formatShape(dy.shape)}`);
+    throw new ShapeError(
+      op,
+      `output gradient must have shape ${formatShape(expected)}, got ${formatShape(dy.shape)}`,
+    );
   }
 }
 
@@ -141,7 +166,8 @@ function checkDy(op: string, dy: NDArray, g: Conv2dGeometry): void {
  */
 export function im2col(x: NDArray, kernel: Pair, options: Omit<Conv2dOptions, 'groups'> = {}): NDArray {
   const [kh, kw] = pair('im2col', 'kernel', kernel, 1, 1);
-  if (x.ndim !== 4) throw new ShapeError('im2col', `input must be NCHW (rank 4), got ${formatShape(x.shape)}`);
+  if (x.ndim !== 4)
+    throw new ShapeError('im2col', `input must be NCHW (rank 4), got ${formatShape(x.shape)}`);
   const g = conv2dGeometry('im2col', x.shape, [1, x.shape[1]!, kh, kw], options);
   const X = x.astype(floatType(x.dtype)).contiguous();
   const rows = g.inChannels * kh * kw;
@@ -167,7 +193,10 @@ export function col2im(
   const plane = g.outHeight * g.outWidth;
   const expected = [g.batch, rows, plane];
   if (cols.ndim !== 3 || cols.shape.some((d, i) => d !== expected[i])) {
-    throw new ShapeError('col2im', `columns must have shape ${formatShape(expected)}, got ${formatShape(cols.shape)}`);
+    throw new ShapeError(
+      'col2im',
+      `columns must have shape ${formatShape(expected)}, got ${formatShape(cols.shape)}`,
+    );
   }
   const C = cols.astype(floatType(cols.dtype)).contiguous();
   const out = allocate(C.dtype, g.batch * g.inChannels * g.inHeight * g.inWidth) as FloatArray;

@@ -17,7 +17,8 @@ export function tensor(values: NestedArray, dtype: DType = 'float32'): NDArray {
   let pos = 0;
   const fill = (v: NestedArray, axis: number, path: string): void => {
     if (axis === shape.length) {
-      if (typeof v !== 'number') throw new ShapeError('tensor', `ragged nested array: expected a number at ${path || 'the top'}`);
+      if (typeof v !== 'number')
+        throw new ShapeError('tensor', `ragged nested array: expected a number at ${path || 'the top'}`);
       out[pos++] = v;
       return;
     }
@@ -37,7 +38,10 @@ export function tensor(values: NestedArray, dtype: DType = 'float32'): NDArray {
 export function fromTypedArray(data: TypedArray, shape: readonly number[] = [data.length]): NDArray {
   const s = checkShape('fromTypedArray', shape);
   if (sizeOf(s) !== data.length) {
-    throw new ShapeError('fromTypedArray', `data has ${data.length} elements but shape ${formatShape(s)} needs ${sizeOf(s)}`);
+    throw new ShapeError(
+      'fromTypedArray',
+      `data has ${data.length} elements but shape ${formatShape(s)} needs ${sizeOf(s)}`,
+    );
   }
   return new NDArray(data, s);
 }
@@ -72,7 +76,10 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
     start = 0;
   }
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
-    throw new ValueError('arange', `needs finite start, stop and a non-zero step, got ${start}, ${stop}, ${step}`);
+    throw new ValueError(
+      'arange',
+      `needs finite start, stop and a non-zero step, got ${start}, ${stop}, ${step}`,
+    );
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(dtype, n);
@@ -93,7 +100,12 @@ export interface RandomOptions {
 }
 
 /** Uniform on [low, high) from the seeded generator. */
-export function randomUniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): NDArray {
+export function randomUniform(
+  shape: readonly number[],
+  low = 0,
+  high = 1,
+  options: RandomOptions = {},
+): NDArray {
   const out = zeros(shape, options.dtype ?? 'float32');
   const g = options.generator ?? defaultGenerator;
   for (let i = 0; i < out.data.length; i++) out.data[i] = g.uniformRange(low, high);
@@ -101,7 +113,12 @@ export function randomUniform(shape: readonly number[], low = 0, high = 1, optio
 }
 
 /** Normal(mean, std²) from the seeded generator. */
-export function randomNormal(shape: readonly number[], mean = 0, std = 1, options: RandomOptions = {}): NDArray {
+export function randomNormal(
+  shape: readonly number[],
+  mean = 0,
+  std = 1,
+  options: RandomOptions = {},
+): NDArray {
   const out = zeros(shape, options.dtype ?? 'float32');
   const g = options.generator ?? defaultGenerator;
   for (let i = 0; i < out.data.length; i++) out.data[i] = g.normal(mean, std);

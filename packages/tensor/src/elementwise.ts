@@ -8,7 +8,8 @@ export type Operand = NDArray | number;
 
 function asArray(x: Operand, like: DType): NDArray {
   if (x instanceof NDArray) return x;
-  if (typeof x !== 'number') throw new ValueError('elementwise', `operand must be an NDArray or a number, got ${typeof x}`);
+  if (typeof x !== 'number')
+    throw new ValueError('elementwise', `operand must be an NDArray or a number, got ${typeof x}`);
   const data = allocate(like === 'int32' && !Number.isInteger(x) ? 'float32' : like, 1);
   data[0] = x;
   return new NDArray(data, []);
@@ -19,7 +20,13 @@ function asArray(x: Operand, like: DType): NDArray {
  * contiguous array of the promoted dtype (or `outDtype`). Same-shape contiguous inputs and a
  * scalar operand take flat loops; everything else walks the broadcast shape row by row.
  */
-export function binary(op: string, a: Operand, b: Operand, f: (x: number, y: number) => number, outDtype?: DType): NDArray {
+export function binary(
+  op: string,
+  a: Operand,
+  b: Operand,
+  f: (x: number, y: number) => number,
+  outDtype?: DType,
+): NDArray {
   const da = a instanceof NDArray ? a.dtype : b instanceof NDArray ? b.dtype : 'float32';
   const db = b instanceof NDArray ? b.dtype : da;
   const A = asArray(a, da);
@@ -55,7 +62,12 @@ export function binary(op: string, a: Operand, b: Operand, f: (x: number, y: num
 }
 
 /** Visits every element of two same-shaped strided arrays, giving buffer positions and the flat index. */
-function walk2(a: NDArray, b: NDArray, shape: readonly number[], visit: (pa: number, pb: number, o: number) => void): void {
+function walk2(
+  a: NDArray,
+  b: NDArray,
+  shape: readonly number[],
+  visit: (pa: number, pb: number, o: number) => void,
+): void {
   const nd = shape.length;
   if (nd === 0) {
     visit(a.offset, b.offset, 0);
@@ -99,15 +111,21 @@ export const div = (a: Operand, b: Operand) =>
   binary('div', a, b, (x, y) => x / y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
 export const pow = (a: Operand, b: Operand) =>
   binary('pow', a, b, (x, y) => x ** y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
-export const maximum = (a: Operand, b: Operand) => binary('maximum', a, b, (x, y) => (x >= y || Number.isNaN(x) ? x : y));
-export const minimum = (a: Operand, b: Operand) => binary('minimum', a, b, (x, y) => (x <= y || Number.isNaN(x) ? x : y));
+export const maximum = (a: Operand, b: Operand) =>
+  binary('maximum', a, b, (x, y) => (x >= y || Number.isNaN(x) ? x : y));
+export const minimum = (a: Operand, b: Operand) =>
+  binary('minimum', a, b, (x, y) => (x <= y || Number.isNaN(x) ? x : y));
 /** Comparisons give 1 or 0 as int32. */
 export const equal = (a: Operand, b: Operand) => binary('equal', a, b, (x, y) => (x === y ? 1 : 0), 'int32');
-export const notEqual = (a: Operand, b: Operand) => binary('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), 'int32');
+export const notEqual = (a: Operand, b: Operand) =>
+  binary('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), 'int32');
 export const less = (a: Operand, b: Operand) => binary('less', a, b, (x, y) => (x < y ? 1 : 0), 'int32');
-export const lessEqual = (a: Operand, b: Operand) => binary('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), 'int32');
-export const greater = (a: Operand, b: Operand) => binary('greater', a, b, (x, y) => (x > y ? 1 : 0), 'int32');
-export const greaterEqual = (a: Operand, b: Operand) => binary('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0), 'int32');
+export const lessEqual = (a: Operand, b: Operand) =>
+  binary('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), 'int32');
+export const greater = (a: Operand, b: Operand) =>
+  binary('greater', a, b, (x, y) => (x > y ? 1 : 0), 'int32');
+export const greaterEqual = (a: Operand, b: Operand) =>
+  binary('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0), 'int32');
 
 function dtypeOfOperand(x: Operand): DType {
   return x instanceof NDArray ? x.dtype : 'float32';

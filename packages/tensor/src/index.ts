@@ -16,7 +16,16 @@ export {
   registeredBackends,
   setBackend,
 } from './backend.js';
-export { type Conv2dOptions, col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dGeometry, im2col, type Pair } from './conv.js';
+export {
+  type Conv2dOptions,
+  col2im,
+  conv2d,
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dGeometry,
+  im2col,
+  type Pair,
+} from './conv.js';
 export { createCpuBackend } from './cpu/index.js';
 export { allocate, type DType, DTYPES, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
 export * from './creation.js';

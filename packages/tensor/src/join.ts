@@ -10,7 +10,10 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   const ax = normalizeAxis('concat', axis, first.ndim);
   for (const a of arrays) {
     if (a.ndim !== first.ndim || a.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
-      throw new ShapeError('concat', `shapes ${formatShape(first.shape)} and ${formatShape(a.shape)} differ outside axis ${ax}`);
+      throw new ShapeError(
+        'concat',
+        `shapes ${formatShape(first.shape)} and ${formatShape(a.shape)} differ outside axis ${ax}`,
+      );
     }
   }
   const dtype = arrays.map((a) => a.dtype).reduce(promote);
@@ -46,7 +49,10 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
 /** Zero padding (or `value`): `pad(x, [[0, 0], [0, 0], [1, 1], [2, 2]])` pads H by 1 and W by 2. */
 export function pad(x: NDArray, widths: readonly (readonly [number, number])[], value = 0): NDArray {
   if (widths.length !== x.ndim) {
-    throw new ShapeError('pad', `needs ${x.ndim} (before, after) pairs for shape ${formatShape(x.shape)}, got ${widths.length}`);
+    throw new ShapeError(
+      'pad',
+      `needs ${x.ndim} (before, after) pairs for shape ${formatShape(x.shape)}, got ${widths.length}`,
+    );
   }
   for (const [b, a] of widths) {
     if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
@@ -56,10 +62,7 @@ export function pad(x: NDArray, widths: readonly (readonly [number, number])[], 
   const shape = x.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]);
   const out = new NDArray(allocate(x.dtype, sizeOf(shape)), shape);
   if (value !== 0) out.data.fill(value);
-  assign(
-    out.slice(widths.map(([b], i) => [b, b + x.shape[i]!] as const)),
-    x,
-  );
+  assign(out.slice(widths.map(([b], i) => [b, b + x.shape[i]!] as const)), x);
   return out;
 }
 

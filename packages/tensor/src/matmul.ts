@@ -27,7 +27,10 @@ export function matmul(a: NDArray, b: NDArray, options: MatmulOptions = {}): NDA
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   if (a.ndim < 2 || b.ndim < 2) {
-    throw new ShapeError('matmul', `needs operands of rank >= 2, got ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      'matmul',
+      `needs operands of rank >= 2, got ${formatShape(a.shape)} @ ${formatShape(b.shape)}`,
+    );
   }
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
@@ -37,13 +40,22 @@ export function matmul(a: NDArray, b: NDArray, options: MatmulOptions = {}): NDA
   const n = transB ? br : bc;
   if (k !== kb) {
     const show = (s: readonly number[], t: boolean) => `${formatShape(s)}${t ? 'ᵀ' : ''}`;
-    throw new ShapeError('matmul', `inner dimensions differ: ${show(a.shape, transA)} @ ${show(b.shape, transB)}`);
+    throw new ShapeError(
+      'matmul',
+      `inner dimensions differ: ${show(a.shape, transA)} @ ${show(b.shape, transB)}`,
+    );
   }
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = sizeOf(batchShape);
   const dtype = floatType(promote(a.dtype, b.dtype));
-  const A = a.astype(dtype).expand([...batchShape, ar, ac]).contiguous();
-  const B = b.astype(dtype).expand([...batchShape, br, bc]).contiguous();
+  const A = a
+    .astype(dtype)
+    .expand([...batchShape, ar, ac])
+    .contiguous();
+  const B = b
+    .astype(dtype)
+    .expand([...batchShape, br, bc])
+    .contiguous();
   const out = allocate(dtype, batch * m * n) as FloatArray;
   const backend = backendFor(out);
   const da = A.data as FloatArray;

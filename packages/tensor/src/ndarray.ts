@@ -92,10 +92,14 @@ export class NDArray {
   /** Reorders the axes (a view): `permute([0, 2, 3, 1])` takes NCHW to NHWC. */
   permute(axes: readonly number[]): NDArray {
     if (axes.length !== this.ndim) {
-      throw new ShapeError('permute', `needs ${this.ndim} axes for shape ${formatShape(this.shape)}, got [${axes.join(',')}]`);
+      throw new ShapeError(
+        'permute',
+        `needs ${this.ndim} axes for shape ${formatShape(this.shape)}, got [${axes.join(',')}]`,
+      );
     }
     const norm = axes.map((a) => normalizeAxis('permute', a, this.ndim));
-    if (new Set(norm).size !== norm.length) throw new ValueError('permute', `axes [${axes.join(',')}] repeat an axis`);
+    if (new Set(norm).size !== norm.length)
+      throw new ValueError('permute', `axes [${axes.join(',')}] repeat an axis`);
     return new NDArray(
       this.data,
       norm.map((a) => this.shape[a]!),
@@ -122,7 +126,10 @@ export class NDArray {
    */
   slice(ranges: readonly (readonly [number, number?, number?] | number | null)[]): NDArray {
     if (ranges.length > this.ndim) {
-      throw new ShapeError('slice', `${ranges.length} ranges for a tensor of shape ${formatShape(this.shape)}`);
+      throw new ShapeError(
+        'slice',
+        `${ranges.length} ranges for a tensor of shape ${formatShape(this.shape)}`,
+      );
     }
     const shape: number[] = [];
     const strides: number[] = [];
@@ -140,7 +147,8 @@ export class NDArray {
         offset += (r < 0 ? r + d : r) * this.strides[i]!;
       } else {
         const step = r[2] ?? 1;
-        if (!Number.isInteger(step) || step <= 0) throw new ValueError('slice', `step must be a positive integer, got ${step}`);
+        if (!Number.isInteger(step) || step <= 0)
+          throw new ValueError('slice', `step must be a positive integer, got ${step}`);
         const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
         const start = clamp(r[0]);
         const end = clamp(r[1] ?? d);
@@ -160,7 +168,10 @@ export class NDArray {
   expand(shape: readonly number[]): NDArray {
     const target = checkShape('expand', shape);
     if (target.length < this.ndim) {
-      throw new ShapeError('expand', `cannot expand ${formatShape(this.shape)} to fewer dimensions ${formatShape(target)}`);
+      throw new ShapeError(
+        'expand',
+        `cannot expand ${formatShape(this.shape)} to fewer dimensions ${formatShape(target)}`,
+      );
     }
     const lead = target.length - this.ndim;
     const strides = new Array<number>(target.length).fill(0);
@@ -169,7 +180,11 @@ export class NDArray {
       const t = target[lead + i]!;
       if (d === t) strides[lead + i] = this.strides[i]!;
       else if (d === 1) strides[lead + i] = 0;
-      else throw new ShapeError('expand', `cannot broadcast ${formatShape(this.shape)} to ${formatShape(target)}`);
+      else
+        throw new ShapeError(
+          'expand',
+          `cannot broadcast ${formatShape(this.shape)} to ${formatShape(target)}`,
+        );
     }
     return new NDArray(this.data, target, strides, this.offset);
   }
@@ -222,7 +237,8 @@ export class NDArray {
 
   /** The single value of a one-element array. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError('item', `needs one element, got shape ${formatShape(this.shape)}`);
+    if (this.size !== 1)
+      throw new ShapeError('item', `needs one element, got shape ${formatShape(this.shape)}`);
     return this.data[this.offset]!;
   }
 
@@ -249,17 +265,24 @@ export class NDArray {
 function inferShape(op: string, shape: readonly number[], size: number, from: readonly number[]): number[] {
   const target = shape.slice();
   const unknown = target.indexOf(-1);
-  if (unknown !== -1 && target.indexOf(-1, unknown + 1) !== -1) throw new ValueError(op, 'only one size may be -1');
+  if (unknown !== -1 && target.indexOf(-1, unknown + 1) !== -1)
+    throw new ValueError(op, 'only one size may be -1');
   if (unknown !== -1) target[unknown] = 1;
   checkShape(op, target);
   const known = sizeOf(target);
   if (unknown !== -1) {
     if (known === 0 || size % known !== 0) {
-      throw new ShapeError(op, `cannot reshape ${formatShape(from)} (${size} elements) to ${formatShape(shape)}`);
+      throw new ShapeError(
+        op,
+        `cannot reshape ${formatShape(from)} (${size} elements) to ${formatShape(shape)}`,
+      );
     }
     target[unknown] = size / known;
   } else if (known !== size) {
-    throw new ShapeError(op, `cannot reshape ${formatShape(from)} (${size} elements) to ${formatShape(shape)}`);
+    throw new ShapeError(
+      op,
+      `cannot reshape ${formatShape(from)} (${size} elements) to ${formatShape(shape)}`,
+    );
   }
   return target;
 }

@@ -10,21 +10,45 @@ export interface Pool2dOptions {
   padding?: Pair;
 }
 
-export function pool2dGeometry(op: string, shape: readonly number[], kernel: Pair, options: Pool2dOptions = {}): Pool2dGeometry {
+export function pool2dGeometry(
+  op: string,
+  shape: readonly number[],
+  kernel: Pair,
+  options: Pool2dOptions = {},
+): Pool2dGeometry {
   if (shape.length !== 4) throw new ShapeError(op, `input must be NCHW (rank 4), got ${formatShape(shape)}`);
   const [kernelHeight, kernelWidth] = pair(op, 'kernel', kernel, 1, 1);
   const [strideHeight, strideWidth] = pair(op, 'stride', options.stride ?? kernel, 1, 1);
   const [padHeight, padWidth] = pair(op, 'padding', options.padding, 0, 0);
   if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
-    throw new ValueError(op, `padding ${padHeight}×${padWidth} must be at most half the kernel ${kernelHeight}×${kernelWidth}`);
+    throw new ValueError(
+      op,
+      `padding ${padHeight}×${padWidth} must be at most half the kernel ${kernelHeight}×${kernelWidth}`,
+    );
   }
   const [batch, channels, inHeight, inWidth] = shape as [number, number, number, number];
   const outHeight = Math.floor((inHeight + 2 * padHeight - kernelHeight) / strideHeight) + 1;
   const outWidth = Math.floor((inWidth + 2 * padWidth - kernelWidth) / strideWidth) + 1;
   if (outHeight < 1 || outWidth < 1) {
-    throw new ShapeError(op, `a ${kernelHeight}×${kernelWidth} window does not fit input ${formatShape(shape)} with padding ${padHeight}×${padWidth}`);
+    throw new ShapeError(
+      op,
+      `a ${kernelHeight}×${kernelWidth} window does not fit input ${formatShape(shape)} with padding ${padHeight}×${padWidth}`,
+    );
   }
-  return { batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth };
+  return {
+    batch,
+    channels,
+    inHeight,
+    inWidth,
+    kernelHeight,
+    kernelWidth,
+    strideHeight,
+    strideWidth,
+    padHeight,
+    padWidth,
+    outHeight,
+    outWidth,
+  };
 }
 
 function floatInput(op: string, x: NDArray): NDArray {
@@ -33,7 +57,11 @@ function floatInput(op: string, x: NDArray): NDArray {
 }
 
 /** Max pooling. Returns the output and, for the backward pass, the flat input index of each maximum. */
-export function maxPool2d(x: NDArray, kernel: Pair, options: Pool2dOptions = {}): { out: NDArray; argmax: Int32Array } {
+export function maxPool2d(
+  x: NDArray,
+  kernel: Pair,
+  options: Pool2dOptions = {},
+): { out: NDArray; argmax: Int32Array } {
   const g = pool2dGeometry('maxPool2d', x.shape, kernel, options);
   const X = floatInput('maxPool2d', x);
   const out = allocate(X.dtype, g.batch * g.channels * g.outHeight * g.outWidth) as FloatArray;
@@ -43,9 +71,19 @@ export function maxPool2d(x: NDArray, kernel: Pair, options: Pool2dOptions = {})
 }
 
 /** Routes each output gradient to the input position that won the max. */
-export function maxPool2dBackward(dy: NDArray, argmax: Int32Array, inputShape: readonly number[], kernel: Pair, options: Pool2dOptions = {}): NDArray {
+export function maxPool2dBackward(
+  dy: NDArray,
+  argmax: Int32Array,
+  inputShape: readonly number[],
+  kernel: Pair,
+  options: Pool2dOptions = {},
+): NDArray {
   const g = pool2dGeometry('maxPool2dBackward', inputShape, kernel, options);
-  if (dy.size !== argmax.length) throw new ShapeError('maxPool2dBackward', `gradient ${formatShape(dy.shape)} does not match ${argmax.length} pooled outputs`);
+  if (dy.size !== argmax.length)
+    throw new ShapeError(
+      'maxPool2dBackward',
+      `gradient ${formatShape(dy.shape)} does not match ${argmax.length} pooled outputs`,
+    );
   const DY = floatInput('maxPool2dBackward', dy);
   const dx = allocate(floatType(DY.dtype), g.batch * g.channels * g.inHeight * g.inWidth) as FloatArray;
   backendFor(dx).maxPool2dBackward(DY.data as FloatArray, argmax, dx, g);
@@ -65,11 +103,19 @@ export function avgPool2d(x: NDArray, kernel: Pair, options: AvgPool2dOptions = 
   return new NDArray(out, [g.batch, g.channels, g.outHeight, g.outWidth]);
 }
 
-export function avgPool2dBackward(dy: NDArray, inputShape: readonly number[], kernel: Pair, options: AvgPool2dOptions = {}): NDArray {
+export function avgPool2dBackward(
+  dy: NDArray,
+  inputShape: readonly number[],
+  kernel: Pair,
+  options: AvgPool2dOptions = {},
+): NDArray {
   const g = pool2dGeometry('avgPool2dBackward', inputShape, kernel, options);
   const expected = [g.batch, g.channels, g.outHeight, g.outWidth];
   if (dy.ndim !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
-    throw new ShapeError('avgPool2dBackward', `gradient must have shape ${formatShape(expected)}, got ${formatShape(dy.shape)}`);
+    throw new ShapeError(
+      'avgPool2dBackward',
+      `gradient must have shape ${formatShape(expected)}, got ${formatShape(dy.shape)}`,
+    );
   }
   const DY = floatInput('avgPool2dBackward', dy);
   const dx = allocate(DY.dtype, g.batch * g.channels * g.inHeight * g.inWidth) as FloatArray;

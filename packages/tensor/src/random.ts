@@ -18,7 +18,8 @@ export class Random {
 
   /** Restarts the stream from a seed (any finite number; its 32-bit integer part is used). */
   seed(seed: number): void {
-    if (!Number.isFinite(seed)) throw new ValueError('Random.seed', `seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed))
+      throw new ValueError('Random.seed', `seed must be a finite number, got ${seed}`);
     let x = seed >>> 0;
     const next = () => {
       x = (x + 0x9e3779b9) | 0;
@@ -41,10 +42,21 @@ export class Random {
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new ValueError('Random.setState', 'state must be four 32-bit unsigned integers and a spare normal');
+    if (
+      state.length !== 5 ||
+      state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    ) {
+      throw new ValueError(
+        'Random.setState',
+        'state must be four 32-bit unsigned integers and a spare normal',
+      );
     }
-    [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [number, number, number, number];
+    [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     this.spareNormal = Number.isNaN(state[4]!) ? null : state[4]!;
   }
 
@@ -107,7 +119,8 @@ export class Random {
 
   /** A uniformly random permutation of 0 … n−1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) throw new ValueError('Random.permutation', `n must be an integer >= 0, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ValueError('Random.permutation', `n must be an integer >= 0, got ${n}`);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     this.shuffle(out);

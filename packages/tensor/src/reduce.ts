@@ -14,7 +14,9 @@ function rowsToReduce(op: string, a: NDArray, axis: Axis | undefined, keepdims: 
   const kept = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const rows = a.permute([...kept, ...axes]).contiguous();
   const rowLength = axes.reduce((n, ax) => n * a.shape[ax]!, 1);
-  const outShape = keepdims ? a.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => a.shape[i]!);
+  const outShape = keepdims
+    ? a.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : kept.map((i) => a.shape[i]!);
   return { data: rows.data, rowLength, outShape, count: rowLength === 0 ? 0 : rows.size / rowLength };
 }
 
@@ -49,7 +51,8 @@ export function mean(a: NDArray, axis?: Axis, keepdims = false): NDArray {
     axis,
     keepdims,
     (d, s, n) => {
-      if (n === 0) throw new ShapeError('mean', `cannot average over an empty axis of shape [${a.shape.join(',')}]`);
+      if (n === 0)
+        throw new ShapeError('mean', `cannot average over an empty axis of shape [${a.shape.join(',')}]`);
       let acc = 0;
       for (let i = 0; i < n; i++) acc += d[s + i]!;
       return acc / n;
@@ -70,7 +73,8 @@ export function variance(a: NDArray, axis?: Axis, keepdims = false, correction =
     axis,
     keepdims,
     (d, s, n) => {
-      if (n - correction <= 0) throw new ValueError('variance', `needs more than ${correction} elements, got ${n}`);
+      if (n - correction <= 0)
+        throw new ValueError('variance', `needs more than ${correction} elements, got ${n}`);
       let m = 0;
       for (let i = 0; i < n; i++) m += d[s + i]!;
       m /= n;
@@ -180,7 +184,8 @@ export const logSoftmax = (a: NDArray, axis = -1) => softmaxAlong('logSoftmax', 
 export function sumToShape(a: NDArray, shape: readonly number[]): NDArray {
   if (a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i])) return a;
   const lead = a.ndim - shape.length;
-  if (lead < 0) throw new ShapeError('sumToShape', `cannot sum [${a.shape.join(',')}] to larger [${shape.join(',')}]`);
+  if (lead < 0)
+    throw new ShapeError('sumToShape', `cannot sum [${a.shape.join(',')}] to larger [${shape.join(',')}]`);
   const axes: number[] = [];
   for (let i = 0; i < a.ndim; i++) {
     if (i < lead) axes.push(i);

@@ -2,10 +2,14 @@ import { formatShape, ShapeError, ValueError } from './errors.js';
 
 /** Refuses a shape with a negative, fractional, NaN or infinite dimension, naming the op. */
 export function checkShape(op: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of sizes, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ValueError(op, `shape must be an array of sizes, got ${String(shape)}`);
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(op, `shape ${formatShape(shape)} has an invalid size ${String(d)} (sizes are integers >= 0)`);
+      throw new ValueError(
+        op,
+        `shape ${formatShape(shape)} has an invalid size ${String(d)} (sizes are integers >= 0)`,
+      );
     }
   }
   return shape.slice();
@@ -35,7 +39,11 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
   return axis < 0 ? axis + ndim : axis;
 }
 
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, ndim: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, ndim));

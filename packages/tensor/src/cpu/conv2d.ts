@@ -1,16 +1,36 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
-import { matmulCpu } from './matmul.js';
-
-type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+import {
+  gemm,
+  type Im2colTables,
+  im2colPacker,
+  indexedPacker,
+  type Storer,
+  stridedPacker,
+  stridedStorer,
+} from './gemm.js';
+import { Slot, scratchInt32 } from './scratch.js';
 
 /**
  * im2col for one image and one group: column (c·kh·kw + i·kw + j, oy·Wo + ox) holds the input
  * pixel under kernel tap (i, j) of channel c when the window sits at (oy, ox); zero in the padding.
  * Convolution then becomes one matrix product W[Co/g × Ci/g·kh·kw] · cols.
  */
-export function im2colInto(x: FloatArray, xOffset: number, channels: number, g: Conv2dGeometry, cols: FloatArray): void {
+export function im2colInto(
+  x: FloatArray,
+  xOffset: number,
+  channels: number,
+  g: Conv2dGeometry,
+  cols: FloatArray,
+): void {
   const { inHeight: H, inWidth: W, kernelHeight: KH, kernelWidth: KW, outHeight: HO, outWidth: WO } = g;
-  const { strideHeight: SH, strideWidth: SW, padHeight: PH, padWidth: PW, dilationHeight: DH, dilationWidth: DW } = g;
+  const {
+    strideHeight: SH,
+    strideWidth: SW,
+    padHeight: PH,
+    padWidth: PW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = g;
   const plane = HO * WO;
   let row = 0;
   for (let c = 0; c < channels; c++) {
@@ -37,9 +57,22 @@ export function im2colInto(x: FloatArray, xOffset: number, channels: number, g: 
 }
 
 /** col2im: the adjoint of im2col — each column entry is added back onto the pixel it came from. */
-export function col2imAdd(cols: FloatArray, channels: number, g: Conv2dGeometry, dx: FloatArray, dxOffset: number): void {
+export function col2imAdd(
+  cols: FloatArray,
+  channels: number,
+  g: Conv2dGeometry,
+  dx: FloatArray,
+  dxOffset: number,
+): void {
   const { inHeight: H, inWidth: W, kernelHeight: KH, kernelWidth: KW, outHeight: HO, outWidth: WO } = g;
-  const { strideHeight: SH, strideWidth: SW, padHeight: PH, padWidth: PW, dilationHeight: DH, dilationWidth: DW } = g;
+  const {
+    strideHeight: SH,
+    strideWidth: SW,
+    padHeight: PH,
+    padWidth: PW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = g;
   const plane = HO * WO;
   let row = 0;
   for (let c = 0; c < channels; c++) {
@@ -62,62 +95,173 @@ export function col2imAdd(cols: FloatArray, channels: number, g: Conv2dGeometry,
   }
 }
 
-function scratch(like: FloatArray, length: number): FloatArray {
-  return new (like.constructor as FloatCtor)(length);
+/**
+ * The convolution as matrices, per group g (Ci/g input and Co/g output channels, K = Ci/g·kh·kw taps,
+ * P = Ho·Wo windows per image), with the whole batch side by side in the columns so that each of
+ * the three kernels is one large product per group rather than one small one per image:
+ *
+ *   forward          Y_g[Co/g × N·P]  = W_g[Co/g × K] · X̂_g[K × N·P]
+ *   to the input     dX̂_g[K × N·P]   = W_gᵀ · dY_g,   then col2im adds dX̂_g back onto dx
+ *   to the filter    dW_g[Co/g × K]   = dY_g · X̂_gᵀ    (the sum over the batch is the product's reduction)
+ *
+ * X̂ (im2col) is never formed: `im2colPacker` reads it straight from x through the tables built
+ * here, and the col2im of the input gradient happens in the store.
+ */
+interface ConvPlan {
+  cig: number;
+  cog: number;
+  taps: number;
+  plane: number;
+  windows: number;
+  /** im2col of a zero-offset batch (add the group's channel offset to `offset`). */
+  tables: Omit<Im2colTables, 'src' | 'offset'>;
+  /** colOut[c]: where window c = (image, pixel) sits in an [N, Co, P] array, channel 0. */
+  colOut: Int32Array;
+  /** chanOut[o]: o·P, the offset of output channel o within an image. */
+  chanOut: Int32Array;
 }
 
-/** Forward: for each image and group, out_g = W_g · im2col(x_g). */
+function plan(g: Conv2dGeometry): ConvPlan {
+  const { inHeight: H, inWidth: W, kernelHeight: KH, kernelWidth: KW, outHeight: HO, outWidth: WO } = g;
+  const cig = g.inChannels / g.groups;
+  const cog = g.outChannels / g.groups;
+  const taps = cig * KH * KW;
+  const plane = HO * WO;
+  const windows = g.batch * plane;
+  const rowOffset = scratchInt32(Slot.rowOffset, taps);
+  const rowY = scratchInt32(Slot.rowY, taps);
+  const rowX = scratchInt32(Slot.rowX, taps);
+  for (let c = 0, r = 0; c < cig; c++) {
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++, r++) {
+        rowY[r] = i * g.dilationHeight;
+        rowX[r] = j * g.dilationWidth;
+        rowOffset[r] = c * H * W + rowY[r]! * W + rowX[r]!;
+      }
+    }
+  }
+  const colOffset = scratchInt32(Slot.colOffset, windows);
+  const colY = scratchInt32(Slot.colY, windows);
+  const colX = scratchInt32(Slot.colX, windows);
+  const colOut = scratchInt32(Slot.outOffset, windows);
+  for (let b = 0, c = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < HO; oy++) {
+      const y = oy * g.strideHeight - g.padHeight;
+      for (let ox = 0; ox < WO; ox++, c++) {
+        const x = ox * g.strideWidth - g.padWidth;
+        colY[c] = y;
+        colX[c] = x;
+        colOffset[c] = b * g.inChannels * H * W + y * W + x;
+        colOut[c] = b * g.outChannels * plane + oy * WO + ox;
+      }
+    }
+  }
+  const chanOut = scratchInt32(Slot.channelOffset, cog);
+  for (let o = 0; o < cog; o++) chanOut[o] = o * plane;
+  return {
+    cig,
+    cog,
+    taps,
+    plane,
+    windows,
+    tables: { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX },
+    colOut,
+    chanOut,
+  };
+}
+
+/** Forward: Y_g = W_g · X̂_g, written straight into NCHW (image-major) order. */
 export function conv2dCpu(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry): void {
-  const cig = g.inChannels / g.groups;
-  const cog = g.outChannels / g.groups;
-  const kdim = cig * g.kernelHeight * g.kernelWidth;
-  const plane = g.outHeight * g.outWidth;
-  const cols = scratch(x, kdim * plane);
-  const res = scratch(x, cog * plane);
-  for (let b = 0; b < g.batch; b++) {
-    for (let gr = 0; gr < g.groups; gr++) {
-      im2colInto(x, (b * g.inChannels + gr * cig) * g.inHeight * g.inWidth, cig, g, cols);
-      const wg = w.subarray(gr * cog * kdim, (gr + 1) * cog * kdim) as FloatArray;
-      matmulCpu(wg, cols, res, cog, kdim, plane, false, false);
-      out.set(res, (b * g.outChannels + gr * cog) * plane);
-    }
+  const p = plan(g);
+  for (let gr = 0; gr < g.groups; gr++) {
+    const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
+    const outOffset = gr * p.cog * p.plane;
+    gemm(
+      p.cog,
+      p.windows,
+      p.taps,
+      stridedPacker(w, gr * p.cog * p.taps, p.taps, 1),
+      im2colPacker(xg, true),
+      nchwStorer(out, outOffset, p),
+    );
   }
 }
 
-/** Backward to the input: dcols = W_gᵀ · dy_g, then col2im adds each entry back where it came from. */
-export function conv2dBackwardInputCpu(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2dGeometry): void {
-  const cig = g.inChannels / g.groups;
-  const cog = g.outChannels / g.groups;
-  const kdim = cig * g.kernelHeight * g.kernelWidth;
-  const plane = g.outHeight * g.outWidth;
-  const dcols = scratch(dy, kdim * plane);
+/** Stores Y[o, c] (c = image·P + pixel) at out[offset + image·Co·P + o·P + pixel], a run of pixels at a time. */
+function nchwStorer(out: FloatArray, offset: number, p: ConvPlan): Storer {
+  const { colOut, chanOut, plane } = p;
+  return (strip, ld, i0, mi, j0, nj) => {
+    for (let r = 0; r < mi; r++) {
+      const chan = offset + chanOut[i0 + r]!;
+      const s = r * ld - j0;
+      let c = j0;
+      const end = j0 + nj;
+      while (c < end) {
+        // Windows of one image are consecutive in both C and out: copy up to the image's end.
+        const run = Math.min(end - c, plane - (c % plane));
+        const o = chan + colOut[c]! - c;
+        for (const stop = c + run; c < stop; c++) out[o + c] = strip[s + c]!;
+      }
+    }
+  };
+}
+
+/** Backward to the input: dX̂_g = W_gᵀ · dY_g, whose entries col2im adds back onto the pixels they came from. */
+export function conv2dBackwardInputCpu(
+  dy: FloatArray,
+  w: FloatArray,
+  dx: FloatArray,
+  g: Conv2dGeometry,
+): void {
+  const p = plan(g);
   dx.fill(0);
-  for (let b = 0; b < g.batch; b++) {
-    for (let gr = 0; gr < g.groups; gr++) {
-      const wg = w.subarray(gr * cog * kdim, (gr + 1) * cog * kdim) as FloatArray;
-      const dyg = dy.subarray((b * g.outChannels + gr * cog) * plane, (b * g.outChannels + (gr + 1) * cog) * plane) as FloatArray;
-      matmulCpu(wg, dyg, dcols, kdim, cog, plane, true, false);
-      col2imAdd(dcols, cig, g, dx, (b * g.inChannels + gr * cig) * g.inHeight * g.inWidth);
-    }
+  for (let gr = 0; gr < g.groups; gr++) {
+    gemm(
+      p.taps,
+      p.windows,
+      p.cog,
+      stridedPacker(w, gr * p.cog * p.taps, 1, p.taps),
+      indexedPacker(dy, gr * p.cog * p.plane, p.colOut, p.chanOut),
+      col2imStorer(dx, gr * p.cig * g.inHeight * g.inWidth, p),
+    );
   }
 }
 
-/** Backward to the filter: dW_g = Σ_batch dy_g · im2col(x_g)ᵀ. */
-export function conv2dBackwardFilterCpu(x: FloatArray, dy: FloatArray, dw: FloatArray, g: Conv2dGeometry): void {
-  const cig = g.inChannels / g.groups;
-  const cog = g.outChannels / g.groups;
-  const kdim = cig * g.kernelHeight * g.kernelWidth;
-  const plane = g.outHeight * g.outWidth;
-  const cols = scratch(x, kdim * plane);
-  const part = scratch(x, cog * kdim);
-  dw.fill(0);
-  for (let b = 0; b < g.batch; b++) {
-    for (let gr = 0; gr < g.groups; gr++) {
-      im2colInto(x, (b * g.inChannels + gr * cig) * g.inHeight * g.inWidth, cig, g, cols);
-      const dyg = dy.subarray((b * g.outChannels + gr * cog) * plane, (b * g.outChannels + (gr + 1) * cog) * plane) as FloatArray;
-      matmulCpu(dyg, cols, part, cog, plane, kdim, false, true);
-      const o = gr * cog * kdim;
-      for (let i = 0; i < part.length; i++) dw[o + i]! += part[i]!;
+/** Adds dX̂[r, c] onto dx at the pixel tap r of window c reads (nothing for taps in the padding). */
+function col2imStorer(dx: FloatArray, offset: number, p: ConvPlan): Storer {
+  const { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX } = p.tables;
+  return (strip, ld, i0, mi, j0, nj) => {
+    for (let r = 0; r < mi; r++) {
+      const ro = offset + rowOffset[i0 + r]!;
+      const ry = rowY[i0 + r]!;
+      const rx = rowX[i0 + r]!;
+      const s = r * ld - j0;
+      for (let c = j0; c < j0 + nj; c++) {
+        const y = ry + colY[c]!;
+        const x = rx + colX[c]!;
+        if (y >= 0 && y < H && x >= 0 && x < W) dx[ro + colOffset[c]!]! += strip[s + c]!;
+      }
     }
+  };
+}
+
+/** Backward to the filter: dW_g = dY_g · X̂_gᵀ, the batch and the pixels forming the reduction. */
+export function conv2dBackwardFilterCpu(
+  x: FloatArray,
+  dy: FloatArray,
+  dw: FloatArray,
+  g: Conv2dGeometry,
+): void {
+  const p = plan(g);
+  for (let gr = 0; gr < g.groups; gr++) {
+    const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
+    gemm(
+      p.cog,
+      p.taps,
+      p.windows,
+      indexedPacker(dy, gr * p.cog * p.plane, p.chanOut, p.colOut),
+      im2colPacker(xg, false),
+      stridedStorer(dw, gr * p.cog * p.taps, p.taps),
+    );
   }
 }

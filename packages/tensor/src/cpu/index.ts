@@ -1,9 +1,12 @@
-import { type Backend, registerBackend } from '../backend.js';
+import type { Backend } from '../backend.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { matmulCpu } from './matmul.js';
 import { avgPool2dBackwardCpu, avgPool2dCpu, maxPool2dBackwardCpu, maxPool2dCpu } from './pool.js';
 
-/** The pure-TypeScript backend: the reference every other backend is tested against. */
+/**
+ * The pure-TypeScript backend: the reference every other backend is tested against. `backend.ts`
+ * registers it as 'cpu' itself, so any module that runs a kernel finds it without a side-effect import.
+ */
 export function createCpuBackend(): Backend {
   return {
     name: 'cpu',
@@ -19,5 +22,3 @@ export function createCpuBackend(): Backend {
     avgPool2dBackward: avgPool2dBackwardCpu,
   };
 }
-
-registerBackend('cpu', createCpuBackend);

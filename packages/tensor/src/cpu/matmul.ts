@@ -1,8 +1,13 @@
 import type { FloatArray } from '../backend.js';
+import { gemm, stridedPacker, stridedStorer } from './gemm.js';
+
+/** Below this many multiply-adds, packing costs more than it saves: a plain loop runs instead. */
+const SMALL = 4096;
 
 /**
- * out[m×n] = op(A)·op(B). The reference: transposed operands are first copied into row-major
- * form, then the i-k-j loop streams rows of B so the inner loop reads and writes contiguously.
+ * out[m×n] = op(A)·op(B), out_ij = Σ_p op(A)_ip · op(B)_pj, where A is m×k (stored k×m when
+ * transA) and B is k×n (stored n×k when transB). Large products run on the packed, blocked `gemm`;
+ * a transpose only changes the strides its packers read with, so all four cases are equally fast.
  */
 export function matmulCpu(
   a: FloatArray,
@@ -14,17 +19,36 @@ export function matmulCpu(
   transA: boolean,
   transB: boolean,
 ): void {
-  const A = transA ? transposeCopy(a, k, m) : a; // now m×k
-  const B = transB ? transposeCopy(b, n, k) : b; // now k×n
-  out.fill(0, 0, m * n);
+  // Strides of op(A)(i, p) and op(B)(p, j) in their buffers.
+  const aI = transA ? 1 : k;
+  const aP = transA ? m : 1;
+  const bJ = transB ? k : 1;
+  const bP = transB ? 1 : n;
+  if (m * n * k <= SMALL) {
+    smallMatmul(a, b, out, m, k, n, aI, aP, bJ, bP);
+    return;
+  }
+  gemm(m, n, k, stridedPacker(a, 0, aI, aP), stridedPacker(b, 0, bJ, bP), stridedStorer(out, 0, n));
+}
+
+/** The direct triple loop for tiny products, summing in float64 like `gemm`. */
+function smallMatmul(
+  a: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+  aI: number,
+  aP: number,
+  bJ: number,
+  bP: number,
+): void {
   for (let i = 0; i < m; i++) {
-    const rowA = i * k;
-    const rowC = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = A[rowA + p]!;
-      if (aip === 0) continue;
-      const rowB = p * n;
-      for (let j = 0; j < n; j++) out[rowC + j]! += aip * B[rowB + j]!;
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += a[i * aI + p * aP]! * b[p * bP + j * bJ]!;
+      out[i * n + j] = acc;
     }
   }
 }

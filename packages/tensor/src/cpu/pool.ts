@@ -30,7 +30,12 @@ export function maxPool2dCpu(x: FloatArray, out: FloatArray, argmax: Int32Array,
   }
 }
 
-export function maxPool2dBackwardCpu(dy: FloatArray, argmax: Int32Array, dx: FloatArray, _g: Pool2dGeometry): void {
+export function maxPool2dBackwardCpu(
+  dy: FloatArray,
+  argmax: Int32Array,
+  dx: FloatArray,
+  _g: Pool2dGeometry,
+): void {
   dx.fill(0);
   for (let o = 0; o < dy.length; o++) {
     const at = argmax[o]!;
@@ -52,7 +57,12 @@ function windowCount(g: Pool2dGeometry, oy: number, ox: number, countIncludePad:
 }
 
 /** Average pooling: the mean of each window. */
-export function avgPool2dCpu(x: FloatArray, out: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void {
+export function avgPool2dCpu(
+  x: FloatArray,
+  out: FloatArray,
+  g: Pool2dGeometry,
+  countIncludePad: boolean,
+): void {
   const { inHeight: H, inWidth: W, outHeight: HO, outWidth: WO, kernelHeight: KH, kernelWidth: KW } = g;
   let o = 0;
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
@@ -73,7 +83,12 @@ export function avgPool2dCpu(x: FloatArray, out: FloatArray, g: Pool2dGeometry, 
   }
 }
 
-export function avgPool2dBackwardCpu(dy: FloatArray, dx: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void {
+export function avgPool2dBackwardCpu(
+  dy: FloatArray,
+  dx: FloatArray,
+  g: Pool2dGeometry,
+  countIncludePad: boolean,
+): void {
   const { inHeight: H, inWidth: W, outHeight: HO, outWidth: WO, kernelHeight: KH, kernelWidth: KW } = g;
   dx.fill(0);
   let o = 0;
