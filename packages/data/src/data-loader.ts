@@ -104,7 +104,7 @@ export class DataLoader implements Iterable<Batch> {
   private beginEpoch(): void {
     const n = this.dataset.length;
     if (this.shuffle) {
-      this.epochStart = this.generator.getState();
+      this.epochStart = captureState(this.generator);
       this.order = this.generator.permutation(n);
     } else {
       this.order = new Int32Array(n);
@@ -117,7 +117,7 @@ export class DataLoader implements Iterable<Batch> {
       epoch: this.epochCount,
       batch: this.nextBatch,
       epochStart: this.epochStart,
-      generator: this.generator.getState(),
+      generator: captureState(this.generator),
       length: this.dataset.length,
       batchSize: this.batchSize,
       shuffle: this.shuffle,
@@ -157,11 +157,37 @@ export class DataLoader implements Iterable<Batch> {
     this.epochStart = null;
     if (state.epochStart !== null && this.shuffle) {
       // Draw the epoch's permutation again from where it was drawn, then continue the stream as saved.
-      this.generator.setState(state.epochStart);
+      restoreState(this.generator, state.epochStart);
       this.beginEpoch();
     } else if (state.batch > 0) {
       this.beginEpoch();
     }
-    this.generator.setState(state.generator);
+    restoreState(this.generator, state.generator);
   }
+}
+
+/**
+ * The generator's state for a checkpoint, with the four words as unsigned integers: xoshiro's XORs
+ * leave them signed, which Random.setState refuses. Restoring also takes a null spare normal, which
+ * is what JSON writes for the NaN that marks "none".
+ */
+function captureState(g: Random): number[] {
+  return g.getState().map((v, i) => (i < 4 ? v >>> 0 : v));
+}
+
+function restoreState(g: Random, state: readonly (number | null)[]): void {
+  if (!Array.isArray(state) || state.length !== 5) {
+    throw new ValueError(
+      'DataLoader.setState',
+      `a generator state has 5 numbers, got ${JSON.stringify(state)}`,
+    );
+  }
+  const words = state
+    .slice(0, 4)
+    .map((v) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff
+        ? v >>> 0
+        : Number.NaN,
+    );
+  g.setState([...words, state[4] ?? Number.NaN]);
 }

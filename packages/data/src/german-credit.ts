@@ -16,8 +16,11 @@ export interface GermanCreditAttribute {
   codes?: Readonly<Record<string, string>>;
 }
 
-/** One application, attributes in german.doc's order; categorical ones keep their codes (e.g. 'A11'). */
-export interface GermanCreditRow {
+/**
+ * One application, attributes in german.doc's order; categorical ones keep their codes (e.g. 'A11').
+ * A type, not an interface, so that it is a TabularRow (interfaces have no index signature).
+ */
+export type GermanCreditRow = {
   checkingAccount: string;
   duration: number;
   creditHistory: string;
@@ -38,7 +41,7 @@ export interface GermanCreditRow {
   peopleLiable: number;
   telephone: string;
   foreignWorker: string;
-}
+};
 
 export const GERMAN_CREDIT_ATTRIBUTES: readonly GermanCreditAttribute[] = [
   {

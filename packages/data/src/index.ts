@@ -35,7 +35,14 @@ export {
   mnistLabels,
   pairImagesLabels,
 } from './mnist.js';
-export { meanImage, type Standardization, standardization, standardize, zeroCenter } from './normalize.js';
+export {
+  CONSTANT_STD,
+  meanImage,
+  type Standardization,
+  standardization,
+  standardize,
+  zeroCenter,
+} from './normalize.js';
 export { type Fold, stratifiedKFold } from './stratified-k-fold.js';
 export { type Split, type SplitEachLabelOptions, splitEachLabel } from './split-each-label.js';
 export {

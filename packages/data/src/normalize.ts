@@ -56,8 +56,14 @@ export function standardization(images: NDArray, indices?: ArrayLike<number>): S
 }
 
 /**
+ * Below this a standard deviation is taken for zero: ten float32 epsilons, as scikit-learn takes ten
+ * float64 ones. Dividing by a std that is only rounding noise would blow noise up to unit size.
+ */
+export const CONSTANT_STD = 10 * 2 ** -23;
+
+/**
  * (x − mean) / std per feature. A feature that is constant on the training part (std 0, such as
- * MNIST's border pixels) is only centred, never divided by zero.
+ * MNIST's border pixels, or below CONSTANT_STD) is only centred, never divided by zero.
  */
 export function standardize(images: NDArray, stats: Standardization): NDArray {
   return perFeature('standardize', images, stats.mean, stats.std);
@@ -84,7 +90,7 @@ function perFeature(op: string, images: NDArray, mean: NDArray, std: NDArray | n
   for (let base = 0; base < x.length; base += per) {
     for (let j = 0; j < per; j++) {
       const d = x[base + j]! - m[j]!;
-      out[base + j] = s && s[j]! > 0 ? d / s[j]! : d;
+      out[base + j] = s && s[j]! > CONSTANT_STD ? d / s[j]! : d;
     }
   }
   return new NDArray(out, images.shape);
