@@ -13,7 +13,12 @@ export class Sequential extends Module {
   constructor(...layers: (Module | NamedEntry)[] | [Record<string, Module>]) {
     super('Sequential');
     const first = layers[0];
-    if (layers.length === 1 && first && !(first instanceof Module) && !Array.isArray(first)) {
+    if (
+      layers.length === 1 &&
+      typeof first === 'object' &&
+      first !== null &&
+      Object.getPrototypeOf(first) === Object.prototype
+    ) {
       for (const [name, m] of Object.entries(first as Record<string, Module>)) this.registerModule(name, m);
       return;
     }
