@@ -24,6 +24,8 @@ import sys
 
 import torch
 
+# Import the sibling modules from here, without leaving __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import safetensors_io  # noqa: E402
