@@ -83,16 +83,27 @@ describe('BatchNorm2d', () => {
     assert.equal(bn.numBatchesTracked, 0);
   });
 
-  it('gradients pass a float64 check in training and in evaluation', () => {
-    for (const training of [true, false]) {
-      const rng = new Random(4);
-      const bn = new BatchNorm2d(3).to('float64');
-      randomAffine(bn, rng);
-      bn.train(training);
-      const result = gradcheckModule(bn, nd.randomNormal([2, 3, 2, 2], 0, 1, { generator: rng }));
-      assert.ok(result.ok, `${training ? 'training' : 'evaluation'}: ${JSON.stringify(result)}`);
-      assert.deepEqual(Object.keys(result.parameters), ['weight', 'bias']);
-    }
+  it('gradients pass a float64 check in training and in evaluation (property over shapes)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.boolean(),
+        fc.nat(1000),
+        (n, c, hw, training, seed) => {
+          fc.pre(n * hw * hw >= 2);
+          const rng = new Random(seed);
+          const bn = new BatchNorm2d(c).to('float64');
+          randomAffine(bn, rng);
+          bn.train(training);
+          const result = gradcheckModule(bn, nd.randomNormal([n, c, hw, hw], 0, 1, { generator: rng }));
+          assert.ok(result.ok, `${training ? 'training' : 'evaluation'}: ${JSON.stringify(result)}`);
+          assert.deepEqual(Object.keys(result.parameters), ['weight', 'bias']);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('has PyTorch defaults and refuses a wrong channel count or a single value per channel', () => {

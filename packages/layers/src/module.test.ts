@@ -151,6 +151,11 @@ describe('Module: state dicts', () => {
     assert.deepEqual(net.weight.toArray(), before);
     state.get('weight')!.data.fill(3);
     assert.deepEqual(net.weight.toArray(), before, 'loading copies too');
+    assert.equal(
+      net.stateDict({ copy: false }).get('weight'),
+      net.weight.data,
+      'copy: false gives the live array',
+    );
   });
 
   it('strict loading names every missing, unexpected and mis-shaped tensor in one error, and loads nothing', () => {

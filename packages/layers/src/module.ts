@@ -330,14 +330,17 @@ export abstract class Module {
   /**
    * Copies of the parameters and persistent buffers by dotted name, in PyTorch's state_dict order:
    * for each module (pre-order) its parameters, then its buffers. BatchNorm gives weight, bias,
-   * running_mean, running_var, num_batches_tracked (an int32 scalar).
+   * running_mean, running_var, num_batches_tracked (an int32 scalar). With `copy: false` the values
+   * are the live arrays (no extra memory, e.g. to write a large model straight to a file); they
+   * change as the model trains.
    */
-  stateDict(): StateDict {
+  stateDict(options: { copy?: boolean } = {}): StateDict {
+    const take = options.copy === false ? (v: NDArray) => v : (v: NDArray) => v.copy();
     const out: StateDict = new Map();
     for (const [path, m] of this.namedModules()) {
       const key = (name: string) => (path ? `${path}.${name}` : name);
-      for (const [name, p] of m.ownParameters) if (p) out.set(key(name), p.data.copy());
-      for (const [name, b] of m.ownBuffers) if (b.persistent) out.set(key(name), b.value.copy());
+      for (const [name, p] of m.ownParameters) if (p) out.set(key(name), take(p.data));
+      for (const [name, b] of m.ownBuffers) if (b.persistent) out.set(key(name), take(b.value));
     }
     return out;
   }
