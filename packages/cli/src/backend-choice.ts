@@ -1,0 +1,47 @@
+// A type only: the package itself is imported on demand, so the cpu path never loads gpu.js.
+import type { AutoChoice } from '@nabla/gpu';
+import { registerBackend, setBackend } from '@nabla/tensor';
+import { UserError } from './user-error.js';
+
+export type BackendFlag = 'cpu' | 'gpu' | 'auto';
+
+export interface BackendChoice {
+  /** What runs: 'cpu' (the TypeScript reference) or 'gpu' (gpu.js kernels). */
+  name: 'cpu' | 'gpu';
+  /** The kernel class that runs ('TypeScript', 'WebGL2Kernel', …). */
+  kernel: string;
+  /** Why, in a sentence (printed for 'auto', and kept in metrics.json). */
+  reason: string;
+}
+
+/**
+ * Selects the backend every kernel runs on. 'cpu' is the reference. 'gpu' and 'auto' load the
+ * optional @nabla/gpu, which probes whether gpu.js runs on a real GL context: 'auto' falls back
+ * to the cpu and says why; 'gpu' refuses (a user error) rather than run a CPU fallback silently.
+ */
+export async function chooseBackend(flag: BackendFlag): Promise<BackendChoice> {
+  if (flag === 'cpu') {
+    setBackend('cpu');
+    return { name: 'cpu', kernel: 'TypeScript', reason: 'asked for with --backend cpu' };
+  }
+  let choice: AutoChoice;
+  try {
+    const gpu = await import('@nabla/gpu');
+    choice = gpu.autoBackend();
+  } catch (e) {
+    const why = `@nabla/gpu could not be loaded: ${(e as Error).message.split('\n')[0]}`;
+    if (flag === 'gpu') throw new UserError(`--backend gpu: ${why}`);
+    setBackend('cpu');
+    return { name: 'cpu', kernel: 'TypeScript', reason: why };
+  }
+  if (choice.name !== 'gpu') {
+    if (flag === 'gpu')
+      throw new UserError(`--backend gpu: no usable GPU: ${choice.reason} (use --backend cpu or auto)`);
+    setBackend('cpu');
+    return { name: 'cpu', kernel: choice.kernel, reason: choice.reason };
+  }
+  const backend = choice.backend;
+  registerBackend('gpu', () => backend);
+  setBackend('gpu');
+  return { name: 'gpu', kernel: choice.kernel, reason: choice.reason };
+}

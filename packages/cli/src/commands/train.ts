@@ -1,0 +1,273 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  assembleNetwork,
+  classify,
+  confusionMatrix,
+  type LayerSpec,
+  lenetLayers,
+  mlpLayers,
+  type Network,
+  trainingOptions,
+  trainNetwork,
+} from '@nabla/models';
+import { type BackendChoice, type BackendFlag, chooseBackend } from '../backend-choice.js';
+import { type LoadedCheckpoint, type RunConfig, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
+import {
+  asInput,
+  describeSource,
+  digitFiles,
+  type DigitFiles,
+  hasTestSet,
+  loadDigits,
+  splitDigits,
+} from '../digits.js';
+import { saveModel, writeJson } from '../model-files.js';
+import { TrainingProgressBar } from '../progress-bar.js';
+import { writeConfusionMatrix, writeProgressChart } from '../run-report.js';
+import { UserError } from '../user-error.js';
+
+export type ModelName = 'lenet' | 'mlp';
+
+export interface TrainFlags extends DigitFiles {
+  epochs: number;
+  trainSize: number;
+  valSize: number;
+  full: boolean;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  validationFrequency: number;
+  backend: BackendFlag;
+  out?: string;
+  resume?: string;
+  verbose: boolean;
+  quiet: boolean;
+}
+
+/** The course's example: 7,500 / 2,500 of the first 10,000 MNIST digits, 3 epochs of 'sgdm'. */
+export const TRAIN_DEFAULTS = {
+  epochs: 3,
+  trainSize: 7500,
+  valSize: 2500,
+  batchSize: 128,
+  lr: 0.01,
+  seed: 0,
+  validationFrequency: 30,
+} as const;
+
+/** The layers of each model the CLI trains. The MLP sees a digit as 784 numbers. */
+export function modelLayers(model: ModelName): LayerSpec[] {
+  return model === 'lenet' ? lenetLayers() : mlpLayers([784, 128, 64, 10], { normalization: 'zerocenter' });
+}
+
+/** Settings that must stay as the checkpoint has them when a run is resumed. */
+const FIXED_ON_RESUME = [
+  ['trainSize', 'trainSize', '--train-size'],
+  ['valSize', 'valSize', '--val-size'],
+  ['full', 'full', '--full'],
+  ['batchSize', 'batchSize', '--batch-size'],
+  ['lr', 'learnRate', '--lr'],
+  ['seed', 'seed', '--seed'],
+  ['validationFrequency', 'validationFrequency', '--validation-frequency'],
+] as const;
+
+/**
+ * `nabla train lenet|mlp`: loads and splits the digits, trains with trainNetwork (a checkpoint at
+ * each epoch's end), then measures the training, validation and test accuracies and writes the
+ * run's files into the output folder. `explicit` names the flags given on the command line.
+ */
+export async function train(
+  model: ModelName,
+  flags: TrainFlags,
+  explicit: ReadonlySet<string>,
+): Promise<void> {
+  const say = (line: string) => {
+    if (!flags.quiet) console.log(line);
+  };
+  let resumed: LoadedCheckpoint | null = null;
+  let config: RunConfig;
+  let outDir: string;
+  if (flags.resume !== undefined) {
+    resumed = await readCheckpoint(flags.resume);
+    config = { ...resumed.config };
+    if (config.model !== model) {
+      throw new UserError(
+        `${flags.resume} holds a ${config.model} run; resume it with: nabla train ${config.model} --resume ${flags.resume}`,
+      );
+    }
+    for (const [flag, setting, name] of FIXED_ON_RESUME) {
+      if (explicit.has(flag) && flags[flag] !== config[setting]) {
+        throw new UserError(
+          `${name} ${String(flags[flag])} differs from the run being resumed (${String(config[setting])}); a resumed run keeps its settings`,
+        );
+      }
+    }
+    for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
+      if (explicit.has(key))
+        throw new UserError(
+          'a resumed run reads the data files it started with; drop the --train-*/--test-* flags',
+        );
+    }
+    if (explicit.has('epochs')) config.epochs = flags.epochs;
+    if (config.epochs < resumed.snapshot.epoch) {
+      throw new UserError(
+        `--epochs ${config.epochs} is fewer than the ${resumed.snapshot.epoch} epochs the checkpoint has already done`,
+      );
+    }
+    outDir = resolve(flags.out ?? flags.resume);
+  } else {
+    config = {
+      model,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      learnRate: flags.lr,
+      seed: flags.seed,
+      trainSize: flags.trainSize,
+      valSize: flags.valSize,
+      full: flags.full,
+      validationFrequency: flags.validationFrequency,
+      files: digitFiles(flags),
+    };
+    outDir = resolve(flags.out ?? defaultOutDir(model));
+  }
+
+  const backend = await chooseBackend(flags.backend);
+  if (flags.backend !== 'cpu') say(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
+
+  // Every input is read and checked before the first iteration, so a bad file fails at once.
+  const files = config.files;
+  const digits = loadDigits(files, 'train');
+  const split = splitDigits(digits, config);
+  const test = hasTestSet(files) ? loadDigits(files, 'test') : null;
+  const layers = modelLayers(model);
+  const inputShape = model === 'lenet' ? [1, 28, 28] : [784];
+  const trainData = { x: asInput(split.train.x, inputShape), y: split.train.y };
+  const valData = split.validation
+    ? { x: asInput(split.validation.x, inputShape), y: split.validation.y }
+    : null;
+  await mkdir(outDir, { recursive: true });
+
+  let start: LayerSpec[] | Network = layers;
+  if (resumed) {
+    const net = assembleNetwork(layers);
+    net.loadStateDict(resumed.weights, { strict: true });
+    start = net;
+  }
+
+  const verboseTable = !flags.quiet && (flags.verbose || !process.stdout.isTTY);
+  const bar = !flags.quiet && !verboseTable ? new TrainingProgressBar(config.batchSize) : null;
+  say(
+    `Training ${model} on ${trainData.y.length.toLocaleString('en-US')} digits` +
+      (valData ? `, validating on ${valData.y.length.toLocaleString('en-US')}` : '') +
+      `: ${config.epochs} epoch(s), mini-batch ${config.batchSize}, learn rate ${config.learnRate}, seed ${config.seed}` +
+      (resumed
+        ? ` — resuming after epoch ${resumed.snapshot.epoch} (iteration ${resumed.snapshot.iteration})`
+        : ''),
+  );
+  const options = trainingOptions('sgdm', {
+    maxEpochs: config.epochs,
+    miniBatchSize: config.batchSize,
+    initialLearnRate: config.learnRate,
+    validationData: valData,
+    validationFrequency: config.validationFrequency,
+    seed: config.seed,
+    executionEnvironment: backend.name,
+    verbose: verboseTable,
+    log: (line) => console.log(line),
+    onIteration: bar ? (record, progress) => bar.update(record, progress.totalIterations) : undefined,
+  });
+  let result: Awaited<ReturnType<typeof trainNetwork>>;
+  try {
+    result = await trainNetwork(trainData, start, options, {
+      ...(resumed ? { resume: resumed.snapshot } : {}),
+      onEpochEnd: (snapshot, net) => writeCheckpoint(outDir, config, snapshot, net),
+    });
+  } finally {
+    bar?.stop();
+  }
+  const { net, info } = result;
+
+  const accuracyOn = (data: { x: typeof trainData.x; y: Int32Array }) => {
+    const { labels } = classify(net, data.x);
+    let correct = 0;
+    for (let i = 0; i < labels.length; i++) if (labels[i] === data.y[i]) correct++;
+    return { labels, percent: (100 * correct) / labels.length };
+  };
+  const trainAccuracy = accuracyOn(trainData).percent;
+  const valAccuracy = valData ? accuracyOn(valData).percent : null;
+  let testAccuracy: number | null = null;
+  let confusionSource = 'validation set';
+  let confusion: number[][] | null = null;
+  if (test) {
+    const t = accuracyOn({ x: asInput(test.images, inputShape), y: test.labels });
+    testAccuracy = t.percent;
+    confusion = confusionMatrix(t.labels, test.labels, 10);
+    confusionSource = describeSource(files, 'test');
+  } else if (valData) {
+    confusion = confusionMatrix(accuracyOn(valData).labels, valData.y, 10);
+  }
+
+  await saveModel(outDir, model, net);
+  const last = info.history[info.history.length - 1];
+  const durationSeconds = last ? last.timeElapsed : info.durationSeconds;
+  await writeJson(`${outDir}/metrics.json`, {
+    model,
+    accuracyUnit: 'percent',
+    trainAccuracy,
+    valAccuracy,
+    testAccuracy,
+    trainSize: trainData.y.length,
+    valSize: valData?.y.length ?? 0,
+    testSize: test?.labels.length ?? 0,
+    data: { train: describeSource(files, 'train'), test: test ? describeSource(files, 'test') : null },
+    epochs: info.epochs,
+    iterations: info.iterations,
+    miniBatchSize: config.batchSize,
+    initialLearnRate: config.learnRate,
+    validationFrequency: config.validationFrequency,
+    seed: config.seed,
+    backend: backendJson(backend),
+    durationSeconds,
+    imagesPerSecond: info.examplesPerSecond,
+    ...(resumed
+      ? { resumedFrom: { epoch: resumed.snapshot.epoch, iteration: resumed.snapshot.iteration } }
+      : {}),
+    history: info.history,
+  });
+  if (confusion) await writeConfusionMatrix(outDir, confusion, net.classes, confusionSource);
+  const plot = await writeProgressChart(
+    outDir,
+    info.history,
+    `${model === 'lenet' ? 'LeNet' : 'MLP 784-128-64-10'} on ${describeSource(files, 'train')}`,
+  );
+
+  const pct = (v: number) => `${v.toFixed(2)}%`;
+  console.log(
+    `Training accuracy:   ${pct(trainAccuracy)} (${trainData.y.length.toLocaleString('en-US')} digits)`,
+  );
+  if (valAccuracy !== null)
+    console.log(
+      `Validation accuracy: ${pct(valAccuracy)} (${valData!.y.length.toLocaleString('en-US')} digits)`,
+    );
+  if (testAccuracy !== null) {
+    console.log(
+      `Test accuracy:       ${pct(testAccuracy)} (${describeSource(files, 'test')}, ${test!.labels.length.toLocaleString('en-US')} digits)`,
+    );
+  } else console.log('Test accuracy:       not measured (no --test-images/--test-labels for this data set)');
+  console.log(
+    `Trained in ${durationSeconds.toFixed(1)} s (${info.epochs} epochs, ${info.iterations} iterations, ${info.examplesPerSecond.toFixed(0)} images/s, ${backend.name} backend)`,
+  );
+  console.log(`Plot: ${plot} (and training-progress.html)`);
+  console.log(`Model: ${outDir}/model.safetensors, model.json; metrics.json; checkpoint.safetensors`);
+}
+
+function backendJson(b: BackendChoice) {
+  return { name: b.name, kernel: b.kernel, reason: b.reason };
+}
+
+/** runs/<model>-<UTC date>-<time>, e.g. runs/lenet-20250101-120000. */
+function defaultOutDir(model: ModelName): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `runs/${model}-${stamp}`;
+}

@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@nabla/io/node';
+import type { IterationRecord } from '@nabla/models';
+import { chartHtml, renderSvg } from './render-chart.js';
+import { trainingProgressSpec } from './training-progress-spec.js';
+import { writeJson } from './model-files.js';
+
+export const PROGRESS_SVG = 'training-progress.svg';
+export const PROGRESS_HTML = 'training-progress.html';
+
+/** Draws the training-progress chart to `dir/training-progress.svg` and `.html`; returns the SVG's path. */
+export async function writeProgressChart(
+  dir: string,
+  history: readonly IterationRecord[],
+  title: string,
+): Promise<string> {
+  const spec = trainingProgressSpec(history, { title });
+  const svg = await renderSvg(spec);
+  const svgPath = join(dir, PROGRESS_SVG);
+  await writeFile(svgPath, svg);
+  await writeFile(join(dir, PROGRESS_HTML), chartHtml(spec, svg, title));
+  return svgPath;
+}
+
+/** The confusion matrix as JSON (counts[true][predicted]) and CSV. */
+export async function writeConfusionMatrix(
+  dir: string,
+  counts: number[][],
+  classes: readonly string[],
+  dataset: string,
+): Promise<void> {
+  await writeJson(join(dir, 'confusion-matrix.json'), {
+    dataset,
+    rows: 'true class',
+    columns: 'predicted class',
+    classes,
+    counts,
+  });
+  const lines = [
+    `true\\predicted,${classes.join(',')}`,
+    ...counts.map((row, i) => `${classes[i]},${row.join(',')}`),
+  ];
+  await writeFileAtomic(join(dir, 'confusion-matrix.csv'), new TextEncoder().encode(`${lines.join('\n')}\n`));
+}
+
+/** The confusion matrix as a text table for the terminal (rows: true class; columns: predicted). */
+export function formatConfusionMatrix(counts: number[][], classes: readonly string[]): string {
+  const width = Math.max(4, ...counts.flat().map((c) => String(c).length)) + 1;
+  const head = `${'true\\pred'.padEnd(10)}${classes.map((c) => c.padStart(width)).join('')}`;
+  const rows = counts.map(
+    (row, i) => `${classes[i]!.padEnd(10)}${row.map((c) => String(c).padStart(width)).join('')}`,
+  );
+  return [head, ...rows].join('\n');
+}
