@@ -1,0 +1,33 @@
+/**
+ * Example 5 — LeNet, the course's Matlab flow on real digits, for several seeds.
+ *   pnpm --filter @nabla/examples lenet              # seeds 0 1 2, the 7,500 / 2,500 split
+ *   pnpm --filter @nabla/examples lenet -- --full    # all 60,000 training digits
+ *   pnpm --filter @nabla/examples lenet -- --seeds 0 --epochs 1
+ */
+import { loadMnist } from '@nabla/data/node';
+import { meanAndStd } from '@nabla/models';
+import { runCourseLenet } from './lenet-course.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.slice(i + 1).filter((_, k, rest) => !rest.slice(0, k + 1).some((a) => a.startsWith('--'))) : undefined;
+};
+const seeds = (value('--seeds') ?? ['0', '1', '2']).map(Number);
+const epochs = Number(value('--epochs')?.[0] ?? 3);
+const full = flag('--full');
+
+const mnist = loadMnist();
+const results = [];
+for (const seed of seeds) {
+  const started = Date.now();
+  const r = await runCourseLenet(mnist, { seed, full, epochs, verbose: !flag('--quiet') });
+  results.push(r);
+  console.log(
+    `seed ${seed}: validation ${r.validationAccuracy?.toFixed(2) ?? 'n/a'}%, official test ${r.testAccuracy.toFixed(2)}%, ` +
+      `${r.info.examplesPerSecond.toFixed(0)} img/s, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+const test = meanAndStd(results.map((r) => r.testAccuracy));
+console.log(`official test accuracy over ${seeds.length} seed(s): ${test.mean.toFixed(2)}% ± ${test.std.toFixed(2)}`);
