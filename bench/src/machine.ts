@@ -1,0 +1,28 @@
+import os from 'node:os';
+
+/** Where and when figures were measured: ratios travel between machines, absolute figures do not. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  v8: string;
+  platform: string;
+  date: string;
+  /** 1-minute load average when the suite started: above ~1 the machine was shared during the run. */
+  loadAverage: number;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+}

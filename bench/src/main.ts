@@ -1,0 +1,52 @@
+/**
+ * `pnpm bench [suite…] [--quick] [--only REGEX] [--libs a,b] [--budget S]`: runs the suites, each
+ * row side by side with its peers in this one process, prints the tables with Nabla ÷ peer
+ * ratios, and writes bench/results/<suite>.json and bench/results/RESULTS.md.
+ */
+import { type BenchOptions, parseArgs, type SuiteName } from './options.js';
+import { markdownTable, missingRows, saveSuite, writeCombined } from './report.js';
+import type { SuiteResult } from './results.js';
+
+/** Seconds of sampling per row: [full run, --quick]. */
+const BUDGET: Record<SuiteName, [number, number]> = {
+  kernels: [1.5, 0.1],
+  train: [6, 0.3],
+  alexnet: [3, 0.2],
+  e2e: [1, 1],
+};
+
+async function load(suite: SuiteName): Promise<(o: BenchOptions) => Promise<SuiteResult>> {
+  switch (suite) {
+    case 'kernels':
+      return (await import('./suites/kernels.js')).kernelsSuite;
+    case 'train':
+      return (await import('./suites/train.js')).trainSuite;
+    case 'alexnet':
+      return (await import('./suites/alexnet.js')).alexnetSuite;
+    case 'e2e':
+      return (await import('./suites/e2e.js')).e2eSuite;
+  }
+}
+
+async function main(): Promise<void> {
+  const { suites, options } = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  for (const name of suites) {
+    const budget = options.budget ?? BUDGET[name][options.quick ? 1 : 0];
+    try {
+      const run = await load(name);
+      const result = await run({ ...options, budget });
+      console.log(`\n${result.title}${result.quick ? ' (--quick)' : ''}\n`);
+      console.log(markdownTable(result));
+      const missing = missingRows(result);
+      if (missing.length) console.log(`\nnot measured:\n${missing.map((m) => `  ${m}`).join('\n')}`);
+      console.log(`\nwrote ${saveSuite(result)}`);
+    } catch (e) {
+      process.exitCode = 1;
+      console.error(`\nsuite ${name} failed:`, e);
+    }
+  }
+  console.log(`wrote ${writeCombined()} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+await main();

@@ -1,0 +1,114 @@
+import os from 'node:os';
+import { getBackend } from '@nabla/tensor';
+import { randomFloats, randomLabels } from '../data.js';
+import { machineInfo } from '../machine.js';
+import { brainMlpTrainer } from '../models/brain-mlp.js';
+import { convnetjsLenetTrainer } from '../models/convnetjs-lenet.js';
+import { nablaLenetTrainer, nablaMlpTrainer } from '../models/nabla-nets.js';
+import { type TfTrainer, tfLenetTrainer, tfMlpTrainer } from '../models/tfjs-nets.js';
+import type { BenchOptions } from '../options.js';
+import { type TfBackend, tfInfo, useTf } from '../peers/tfjs.js';
+import type { CaseResult, SuiteResult } from '../results.js';
+import { type CaseSpec, type Contender, runCase, selected } from '../runner.js';
+
+function tfContender(backend: TfBackend, make: () => TfTrainer): Contender {
+  return {
+    lib: backend === 'cpu' ? 'tfjs-cpu' : 'tfjs-wasm',
+    setup: async () => {
+      await useTf(backend);
+      const t = make();
+      return { run: () => t.step(), dispose: () => t.dispose() };
+    },
+  };
+}
+
+/** Inputs in [-1, 1) and labels 0..9: speed does not depend on the digits, so no data set is read. */
+function batchOf(batch: number, features: number) {
+  return { x: randomFloats(batch * features, 11), labels: randomLabels(batch, 10, 12) };
+}
+
+function lenetCase(): CaseSpec {
+  const batch = 128;
+  const { x, labels } = batchOf(batch, 784);
+  return {
+    name: 'LeNet (course) training step, batch 128',
+    unit: 'img/s',
+    work: `${batch} images: forward, loss, backward, SGD momentum update`,
+    amount: batch,
+    contenders: [
+      {
+        lib: 'nabla',
+        setup: async () => {
+          const t = await nablaLenetTrainer(x, labels);
+          return { run: () => t.step() };
+        },
+      },
+      tfContender('cpu', () => tfLenetTrainer(x, labels)),
+      tfContender('wasm', () => tfLenetTrainer(x, labels)),
+      {
+        lib: 'convnetjs',
+        setup: () => {
+          const t = convnetjsLenetTrainer(x, labels);
+          return { run: () => t.step() };
+        },
+      },
+    ],
+  };
+}
+
+function mlpCase(): CaseSpec {
+  const batch = 64;
+  const { x, labels } = batchOf(batch, 784);
+  return {
+    name: 'MLP 784-128-64-10 training step, batch 64',
+    unit: 'img/s',
+    work: `${batch} images: forward, loss, backward, SGD momentum update`,
+    amount: batch,
+    contenders: [
+      {
+        lib: 'nabla',
+        setup: async () => {
+          const t = await nablaMlpTrainer(x, labels);
+          return { run: () => t.step() };
+        },
+      },
+      tfContender('cpu', () => tfMlpTrainer(x, labels)),
+      tfContender('wasm', () => tfMlpTrainer(x, labels)),
+      {
+        lib: 'brain.js',
+        setup: () => {
+          const t = brainMlpTrainer(x, labels);
+          return { run: () => t.step() };
+        },
+      },
+    ],
+  };
+}
+
+export async function trainSuite(options: BenchOptions): Promise<SuiteResult> {
+  const machine = machineInfo();
+  const peers = await tfInfo();
+  const cases: CaseResult[] = [];
+  console.log(`\ntrain: budget ${options.budget}s a row`);
+  for (const make of [lenetCase, mlpCase]) {
+    const spec = make();
+    if (selected(spec.name, options)) cases.push(await runCase(spec, options));
+  }
+  return {
+    suite: 'train',
+    title: 'Training steps: the course LeNet at batch 128, an MLP at batch 64 (img/s)',
+    quick: options.quick,
+    machine,
+    peers,
+    nabla: { backend: getBackend().name },
+    cases,
+    notes: [
+      'One step = forward, softmax cross-entropy, backward, SGD momentum 0.9 update (lr 0.01, no weight decay), on a fixed random batch.',
+      'Nabla: Sequential of @nabla/layers modules, SGD from @nabla/optim, crossEntropy from @nabla/autograd.',
+      "TF.js: the same networks in tfjs-core ops (NHWC) with tf.train.momentum and optimizer.minimize; batch-norm from the batch's moments without running averages; the wasm backend uses the bench's Conv2DBackpropFilter (see the kernels suite).",
+      'ConvNetJS: no batch normalization, so its LeNet lacks the three BN layers; float64, one image at a time, one update per 128 images.',
+      'brain.js 1.6.1 NeuralNetwork: ReLU on every layer including the output, mean-squared error, an update after every example (no mini-batches).',
+    ],
+    loadAverageAfter: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+}
