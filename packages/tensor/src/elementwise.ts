@@ -1,4 +1,5 @@
-import { allocate, type DType, floatType, promote } from './dtype.js';
+import { type ArithOp, arithBlock, arithSame, blockBroadcast } from './cpu/arithmetic.js';
+import { allocate, type DType, floatType, promote, type TypedArray } from './dtype.js';
 import { ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
 import { broadcastShapes, sameShape, sizeOf } from './shape.js';
@@ -102,13 +103,54 @@ export function unary(a: NDArray, f: (x: number) => number, outDtype?: DType): N
   return new NDArray(out, a.shape);
 }
 
-const realUnary = (a: NDArray, f: (x: number) => number) => unary(a, f, floatType(a.dtype));
+/**
+ * add/sub/mul/div: the dedicated loops of cpu/arithmetic.ts for same-shape contiguous operands and
+ * block broadcasts (scalar, bias row, per-channel term); anything else goes through `binary`.
+ */
+function arith(
+  op: ArithOp,
+  a: Operand,
+  b: Operand,
+  f: (x: number, y: number) => number,
+  outDtype?: DType,
+): NDArray {
+  if (a instanceof NDArray && b instanceof NDArray && a.isContiguous() && b.isContiguous()) {
+    const dtype = outDtype ?? promote(a.dtype, b.dtype);
+    if (sameShape(a.shape, b.shape)) {
+      const out = allocate(dtype, a.size);
+      arithSame(op, a.data, a.offset, b.data, b.offset, out, 0, a.size);
+      return new NDArray(out, a.shape);
+    }
+    const bigA = a.size >= b.size;
+    const full = bigA ? a : b;
+    const small = bigA ? b : a;
+    const blocks = blockBroadcast(full.shape, small.shape);
+    if (blocks) {
+      const out = allocate(dtype, full.size);
+      arithBlock(op, full.data, full.offset, small.data, small.offset, out, blocks, !bigA);
+      return new NDArray(out, full.shape);
+    }
+  } else if (a instanceof NDArray && typeof b === 'number' && a.isContiguous() && a.dtype !== 'int32') {
+    const out = allocate(outDtype ?? a.dtype, a.size);
+    const s = allocate(a.dtype, 1);
+    s[0] = b;
+    arithBlock(op, a.data, a.offset, s, 0, out, { outer: 1, mid: 1, inner: a.size }, false);
+    return new NDArray(out, a.shape);
+  } else if (b instanceof NDArray && typeof a === 'number' && b.isContiguous() && b.dtype !== 'int32') {
+    const out = allocate(outDtype ?? b.dtype, b.size);
+    const s = allocate(b.dtype, 1);
+    s[0] = a;
+    arithBlock(op, b.data, b.offset, s, 0, out, { outer: 1, mid: 1, inner: b.size }, true);
+    return new NDArray(out, b.shape);
+  }
+  return binary(op, a, b, f, outDtype);
+}
 
-export const add = (a: Operand, b: Operand) => binary('add', a, b, (x, y) => x + y);
-export const sub = (a: Operand, b: Operand) => binary('sub', a, b, (x, y) => x - y);
-export const mul = (a: Operand, b: Operand) => binary('mul', a, b, (x, y) => x * y);
+export const add = (a: Operand, b: Operand) => arith('add', a, b, (x, y) => x + y);
+export const sub = (a: Operand, b: Operand) => arith('sub', a, b, (x, y) => x - y);
+export const mul = (a: Operand, b: Operand) => arith('mul', a, b, (x, y) => x * y);
 export const div = (a: Operand, b: Operand) =>
-  binary('div', a, b, (x, y) => x / y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
+  arith('div', a, b, (x, y) => x / y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
 export const pow = (a: Operand, b: Operand) =>
   binary('pow', a, b, (x, y) => x ** y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
 export const maximum = (a: Operand, b: Operand) =>
@@ -144,29 +186,75 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
   return new NDArray(out, shape);
 }
 
-export const neg = (a: NDArray) => unary(a, (x) => -x);
-export const abs = (a: NDArray) => unary(a, Math.abs);
+/**
+ * The hot unary ops each own their loop (`f` written inline), so no call per element is made and
+ * each loop's feedback stays monomorphic however many ops a model mixes.
+ */
+function map(a: NDArray, dtype: DType, loop: (src: TypedArray, out: TypedArray, n: number) => void): NDArray {
+  const src = a.values();
+  const out = allocate(dtype, src.length);
+  loop(src, out, src.length);
+  return new NDArray(out, a.shape);
+}
+
+export const neg = (a: NDArray) =>
+  map(a, a.dtype, (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = -s[i]!;
+  });
+export const abs = (a: NDArray) =>
+  map(a, a.dtype, (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.abs(s[i]!);
+  });
 export const sign = (a: NDArray) => unary(a, Math.sign);
-export const square = (a: NDArray) => unary(a, (x) => x * x);
-export const exp = (a: NDArray) => realUnary(a, Math.exp);
-export const log = (a: NDArray) => realUnary(a, Math.log);
-export const sqrt = (a: NDArray) => realUnary(a, Math.sqrt);
-export const reciprocal = (a: NDArray) => realUnary(a, (x) => 1 / x);
-/** Course: f(z) = 1 / (1 + e^−z), computed without overflow for large |z|. */
+export const square = (a: NDArray) =>
+  map(a, a.dtype, (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = s[i]! * s[i]!;
+  });
+export const exp = (a: NDArray) =>
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.exp(s[i]!);
+  });
+export const log = (a: NDArray) =>
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.log(s[i]!);
+  });
+export const sqrt = (a: NDArray) =>
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.sqrt(s[i]!);
+  });
+export const reciprocal = (a: NDArray) =>
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = 1 / s[i]!;
+  });
+/** Course: f(z) = 1 / (1 + e^−z), computed as e^z / (1 + e^z) for z < 0 so e^−z never overflows. */
 export const sigmoid = (a: NDArray) =>
-  realUnary(a, (z) => {
-    if (z >= 0) return 1 / (1 + Math.exp(-z));
-    const e = Math.exp(z);
-    return e / (1 + e);
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const z = s[i]!;
+      if (z >= 0) o[i] = 1 / (1 + Math.exp(-z));
+      else {
+        const e = Math.exp(z);
+        o[i] = e / (1 + e);
+      }
+    }
   });
 /** Course: f(z) = tanh(z) = (e^z − e^−z) / (e^z + e^−z). */
-export const tanh = (a: NDArray) => realUnary(a, Math.tanh);
-/** Course: f(z) = max(0, z). */
-export const relu = (a: NDArray) => unary(a, (z) => (z > 0 ? z : 0));
+export const tanh = (a: NDArray) =>
+  map(a, floatType(a.dtype), (s, o, n) => {
+    for (let i = 0; i < n; i++) o[i] = Math.tanh(s[i]!);
+  });
+/** Course: f(z) = max(0, z). Math.max lets a NaN pass through (as in PyTorch) instead of hiding it as 0. */
+export const relu = (a: NDArray) =>
+  map(a, a.dtype, (s, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const z = s[i]!;
+      o[i] = Math.max(0, z);
+    }
+  });
 export const leakyRelu = (a: NDArray, slope = 0.01) => unary(a, (z) => (z > 0 ? z : slope * z));
 export const clip = (a: NDArray, low: number, high: number) => {
   if (!(low <= high)) throw new ValueError('clip', `low ${low} must not exceed high ${high}`);
-  return unary(a, (x) => (x < low ? low : x > high ? high : x));
+  return unary(a, (x) => Math.min(high, Math.max(low, x)));
 };
 
 /** True when any element is NaN or ±Infinity. */

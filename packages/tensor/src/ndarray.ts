@@ -109,10 +109,10 @@ export class NDArray {
   }
 
   /** Swaps two axes (the last two by default): the matrix transpose for 2-D arrays. A view. */
-  transpose(axis0 = -2, axis1 = -1): NDArray {
-    if (this.ndim < 2 && arguments.length === 0) return this;
-    const a = normalizeAxis('transpose', axis0, this.ndim);
-    const b = normalizeAxis('transpose', axis1, this.ndim);
+  transpose(axis0?: number, axis1?: number): NDArray {
+    if (this.ndim < 2 && axis0 === undefined && axis1 === undefined) return this;
+    const a = normalizeAxis('transpose', axis0 ?? -2, this.ndim);
+    const b = normalizeAxis('transpose', axis1 ?? -1, this.ndim);
     const axes = Array.from({ length: this.ndim }, (_, i) => i);
     axes[a] = b;
     axes[b] = a;
