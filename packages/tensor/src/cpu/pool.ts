@@ -3,6 +3,17 @@ import type { FloatArray, Pool2dGeometry } from '../backend.js';
 /** Max pooling: each output is the largest input in its window; padding never wins. */
 export function maxPool2dCpu(x: FloatArray, out: FloatArray, argmax: Int32Array, g: Pool2dGeometry): void {
   const { inHeight: H, inWidth: W, outHeight: HO, outWidth: WO, kernelHeight: KH, kernelWidth: KW } = g;
+  if (
+    KH === 2 &&
+    KW === 2 &&
+    g.strideHeight === 2 &&
+    g.strideWidth === 2 &&
+    g.padHeight === 0 &&
+    g.padWidth === 0
+  ) {
+    maxPool2x2(x, out, argmax, g);
+    return;
+  }
   let o = 0;
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * H * W;
@@ -20,6 +31,50 @@ export function maxPool2dCpu(x: FloatArray, out: FloatArray, argmax: Int32Array,
               best = v;
               at = row + x0 + j;
               if (Number.isNaN(v)) break;
+            }
+          }
+        }
+        out[o] = best;
+        argmax[o] = at;
+      }
+    }
+  }
+}
+
+/**
+ * The common 2×2, stride 2, unpadded max pool (LeNet's, VGG's) without the window bookkeeping:
+ * the four candidates in scan order, with the same rule as the general loop (the first maximum
+ * wins ties; the first NaN wins outright, so a NaN is never pooled away).
+ */
+function maxPool2x2(x: FloatArray, out: FloatArray, argmax: Int32Array, g: Pool2dGeometry): void {
+  const { inHeight: H, inWidth: W, outHeight: HO, outWidth: WO } = g;
+  let o = 0;
+  for (let plane = 0; plane < g.batch * g.channels; plane++) {
+    const base = plane * H * W;
+    for (let oy = 0; oy < HO; oy++) {
+      const row = base + 2 * oy * W;
+      for (let ox = 0; ox < WO; ox++, o++) {
+        let at = row + 2 * ox;
+        let best = x[at]!;
+        if (!Number.isNaN(best)) {
+          let v = x[at + 1]!;
+          if (v > best || Number.isNaN(v)) {
+            best = v;
+            at += 1;
+          }
+          const below = row + W + 2 * ox;
+          if (!Number.isNaN(best)) {
+            v = x[below]!;
+            if (v > best || Number.isNaN(v)) {
+              best = v;
+              at = below;
+            }
+            if (!Number.isNaN(best)) {
+              v = x[below + 1]!;
+              if (v > best || Number.isNaN(v)) {
+                best = v;
+                at = below + 1;
+              }
             }
           }
         }
