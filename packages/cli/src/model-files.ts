@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors, writeFileAtomic } from '@nabla/io/node';
 import { type Architecture, assembleNetwork, layersFromConfig, type Network } from '@nabla/models';
@@ -42,6 +42,7 @@ export function modelJson(model: string, net: Network): ModelJson {
 
 /** Writes model.safetensors (the state dict, PyTorch names) and model.json, each atomically. */
 export async function saveModel(dir: string, model: string, net: Network): Promise<void> {
+  await mkdir(dir, { recursive: true });
   await saveSafetensors(join(dir, MODEL_WEIGHTS), net.stateDict(), {
     'nabla.format': 'model',
     'nabla.model': model,
