@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { encodeIdx } from '@nabla/data';
 import { assembleNetwork, type TrainingSnapshot } from '@nabla/models';
 import { NDArray, Random } from '@nabla/tensor';
@@ -20,10 +20,22 @@ function assertRefused(r: CliResult, pattern: RegExp): void {
 }
 
 const dir = tempDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
 const good = writeIdxPair(dir, 'good', mnistSlice(0, 100));
 const small = ['--train-size', '40', '--val-size', '10', '--epochs', '1', '--batch-size', '16', '--quiet'];
 const train = (files: { images: string; labels: string }, extra: string[] = []) =>
-  runNabla(['train', 'lenet', '--train-images', files.images, '--train-labels', files.labels, ...small, '--out', join(dir, 'never'), ...extra]);
+  runNabla([
+    'train',
+    'lenet',
+    '--train-images',
+    files.images,
+    '--train-labels',
+    files.labels,
+    ...small,
+    '--out',
+    join(dir, 'never'),
+    ...extra,
+  ]);
 
 /** Writes raw bytes as a labels/images file and returns the pair with the good other half. */
 function withImages(name: string, bytes: Uint8Array) {
@@ -39,7 +51,10 @@ function withLabels(name: string, bytes: Uint8Array) {
 
 describe('nabla refuses bad data files with one line and exit code 2', { concurrency: 4 }, () => {
   test('a missing file', async () => {
-    assertRefused(await train({ images: join(dir, 'nope-images'), labels: good.labels }), /nope-images.*no such file/);
+    assertRefused(
+      await train({ images: join(dir, 'nope-images'), labels: good.labels }),
+      /nope-images.*no such file/,
+    );
   });
 
   test('a wrong magic number', async () => {
@@ -56,7 +71,10 @@ describe('nabla refuses bad data files with one line and exit code 2', { concurr
   test('a truncated gzip file', async () => {
     const gz = writeIdxPair(dir, 'gz', mnistSlice(0, 100), { gzip: true });
     const bytes = readFileSync(gz.images);
-    assertRefused(await train(withImages('gz-truncated', bytes.subarray(0, bytes.length >> 1))), /gz-truncated/);
+    assertRefused(
+      await train(withImages('gz-truncated', bytes.subarray(0, bytes.length >> 1))),
+      /gz-truncated/,
+    );
   });
 
   test('image and label counts that differ', async () => {
@@ -72,7 +90,10 @@ describe('nabla refuses bad data files with one line and exit code 2', { concurr
 
   test('images that are not 28×28', async () => {
     const images = { dtype: 'uint8' as const, shape: [100, 20, 20], data: new Uint8Array(100 * 400) };
-    assertRefused(await train(withImages('size', encodeIdx(images))), /expected images of shape \[N,28,28\], got \[100,20,20\]/);
+    assertRefused(
+      await train(withImages('size', encodeIdx(images))),
+      /expected images of shape \[N,28,28\], got \[100,20,20\]/,
+    );
   });
 
   test('an images file without its labels', async () => {
@@ -81,7 +102,10 @@ describe('nabla refuses bad data files with one line and exit code 2', { concurr
   });
 
   test('more digits asked for than the file holds', async () => {
-    assertRefused(await train(good, ['--train-size', '90', '--val-size', '20']), /= 110 digits, but the training set holds only 100/);
+    assertRefused(
+      await train(good, ['--train-size', '90', '--val-size', '20']),
+      /= 110 digits, but the training set holds only 100/,
+    );
   });
 
   test('a bad flag value and an unknown flag', async () => {
@@ -91,7 +115,9 @@ describe('nabla refuses bad data files with one line and exit code 2', { concurr
   });
 });
 
-describe('nabla refuses corrupted model and checkpoint files with one line and exit code 2', { concurrency: 4 }, async () => {
+describe('nabla refuses corrupted model and checkpoint files with one line and exit code 2', {
+  concurrency: 4,
+}, async () => {
   // A model folder and a checkpoint written by the CLI's own code (no training needed).
   const modelDir = join(dir, 'model');
   const net = assembleNetwork(modelLayers('lenet'), { generator: new Random(1) });
@@ -120,7 +146,10 @@ describe('nabla refuses corrupted model and checkpoint files with one line and e
   await writeCheckpoint(modelDir, config, snapshot, net);
 
   test('evaluate: no model folder', async () => {
-    assertRefused(await runNabla(['evaluate', '--model', join(dir, 'no-such-run')]), /no-such-run.*model\.json.*no such file/);
+    assertRefused(
+      await runNabla(['evaluate', '--model', join(dir, 'no-such-run')]),
+      /no-such-run.*model\.json.*no such file/,
+    );
   });
 
   test('evaluate: a flipped byte in the safetensors header', async () => {
@@ -139,7 +168,10 @@ describe('nabla refuses corrupted model and checkpoint files with one line and e
     copyFileSync(join(modelDir, 'model.json'), join(bad, 'model.json'));
     const bytes = readFileSync(join(modelDir, 'model.safetensors'));
     writeFileSync(join(bad, 'model.safetensors'), bytes.subarray(0, bytes.length - 4));
-    assertRefused(await runNabla(['evaluate', '--model', bad]), /short-model\/model\.safetensors.*(past the end|data)/);
+    assertRefused(
+      await runNabla(['evaluate', '--model', bad]),
+      /short-model\/model\.safetensors.*(past the end|data)/,
+    );
   });
 
   test('resume: a checkpoint with one weight byte changed fails its checksum', async () => {
@@ -159,14 +191,19 @@ describe('nabla refuses corrupted model and checkpoint files with one line and e
   });
 
   test('resume: no checkpoint at all, and a run of another model', async () => {
-    assertRefused(await runNabla(['train', 'lenet', '--resume', join(dir, 'empty')]), /checkpoint\.safetensors/);
+    assertRefused(
+      await runNabla(['train', 'lenet', '--resume', join(dir, 'empty')]),
+      /checkpoint\.safetensors/,
+    );
     assertRefused(await runNabla(['train', 'mlp', '--resume', modelDir]), /holds a lenet run/);
   });
 
   test('classify: a file that is not a PNG', async () => {
     const notPng = join(dir, 'digit.png');
     writeFileSync(notPng, 'hello');
-    assertRefused(await runNabla(['classify', '--model', modelDir, notPng]), /digit\.png: not a readable PNG/);
+    assertRefused(
+      await runNabla(['classify', '--model', modelDir, notPng]),
+      /digit\.png: not a readable PNG/,
+    );
   });
 });
-

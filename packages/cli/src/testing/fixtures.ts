@@ -27,7 +27,11 @@ export function mnistSlice(from: number, count: number): { images: IdxArray; lab
   };
   const { images, labels } = mnistTest;
   return {
-    images: { dtype: 'uint8', shape: [count, 28, 28], data: images.data.slice(from * 784, (from + count) * 784) },
+    images: {
+      dtype: 'uint8',
+      shape: [count, 28, 28],
+      data: images.data.slice(from * 784, (from + count) * 784),
+    },
     labels: { dtype: 'uint8', shape: [count], data: labels.data.slice(from, from + count) },
   };
 }
@@ -64,10 +68,17 @@ export function cliCommand(args: readonly string[]): { command: string; args: st
 }
 
 /** Runs `nabla …args` to completion (stdout is a pipe, not a terminal: no progress bar). */
-export function runNabla(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runNabla(
+  args: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const c = cliCommand(args);
   return new Promise((resolve, reject) => {
-    const child = spawn(c.command, c.args, { cwd: c.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(c.command, c.args, {
+      cwd: c.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
