@@ -10,7 +10,8 @@ export interface Measurement {
   samples: number;
   /**
    * 'benchmark.js' when sampled; 'single call' when the warm-up call exceeded the row's budget and
-   * one more call was timed; 'cold call' when the warm-up call alone took over 4× the budget and is
+   * one more call was timed; 'cold call' when the warm-up call alone took over 4× the budget (and
+   * over 5 s) and is
    * the figure (TF.js cpu's filter gradient, ConvNetJS training: tens of seconds a call);
    * 'one run' for a whole command timed once (the end-to-end suite).
    */
@@ -43,7 +44,7 @@ function run(bench: Benchmark): Promise<Benchmark> {
  */
 export async function measure(name: string, fn: () => void, budget: number): Promise<Measurement> {
   const first = seconds(fn);
-  if (first >= 4 * budget) return { seconds: first, rme: null, samples: 1, method: 'cold call' };
+  if (first >= Math.max(4 * budget, 5)) return { seconds: first, rme: null, samples: 1, method: 'cold call' };
   if (first >= budget) return { seconds: seconds(fn), rme: null, samples: 1, method: 'single call' };
   const slow = first > 0.02;
   const minSamples = slow ? Math.max(2, Math.min(5, Math.floor(budget / first / 2))) : 5;

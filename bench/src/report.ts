@@ -83,7 +83,7 @@ export function suiteMarkdown(s: SuiteResult): string {
   if (methods.has('one run')) parts.push('§ the whole command run once, wall clock.', '');
   if (methods.has('cold call')) {
     parts.push(
-      '‡ the warm-up call itself (a call outlasts 4× the row budget), not benchmark.js samples.',
+      '‡ the warm-up call itself (a call outlasts 4× the row budget and 5 s), not benchmark.js samples.',
       '',
     );
   }

@@ -19,6 +19,8 @@ export interface Contender {
   lib: LibId;
   /** Builds inputs and the model outside the timing; throws Unavailable for n/a. */
   setup: () => Promise<Runnable> | Runnable;
+  /** Why one call takes minutes: a --quick run skips the row (n/a) instead of waiting. */
+  slow?: string;
 }
 
 export interface CaseSpec {
@@ -46,6 +48,7 @@ export async function runCase(spec: CaseSpec, options: BenchOptions): Promise<Ca
     let runnable: Runnable | null = null;
     let row: RowResult;
     try {
+      if (options.quick && c.slow) throw new Unavailable(`skipped by --quick: ${c.slow}`);
       runnable = await c.setup();
       const m = await measure(`${spec.name} ${c.lib}`, runnable.run, budget);
       const figure = spec.unit === 's' ? m.seconds : spec.amount / m.seconds;

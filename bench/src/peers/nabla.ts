@@ -33,3 +33,11 @@ export function requireExport<T>(module: unknown, pkg: string, name: string): T 
   if (value === undefined) throw new Unavailable(`@nabla/${pkg} has no export '${name}' yet`);
   return value as T;
 }
+
+/** Nabla's settings as this run has them: the backend, and any NABLA_* variables (threads, strict mode). */
+export function nablaSettings(backend: string): Record<string, string> {
+  const env = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('NABLA_'))
+    .map(([k, v]) => `${k}=${v}`);
+  return { backend, ...(env.length ? { env: env.join(' ') } : {}) };
+}

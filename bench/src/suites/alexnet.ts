@@ -5,7 +5,7 @@ import { randomFloats } from '../data.js';
 import { machineInfo } from '../machine.js';
 import { tfAlexnet } from '../models/tfjs-alexnet.js';
 import type { BenchOptions } from '../options.js';
-import { importNabla, requireExport } from '../peers/nabla.js';
+import { importNabla, nablaSettings, requireExport } from '../peers/nabla.js';
 import { type TfBackend, tf, tfInfo, useTf } from '../peers/tfjs.js';
 import type { SuiteResult } from '../results.js';
 import { type CaseSpec, type Contender, runCase, selected } from '../runner.js';
@@ -78,7 +78,7 @@ export async function alexnetSuite(options: BenchOptions): Promise<SuiteResult> 
     quick: options.quick,
     machine,
     peers,
-    nabla: { backend: getBackend().name },
+    nabla: nablaSettings(getBackend().name),
     cases,
     notes: [
       `Inference (eval mode, no graph): ${ALEXNET_GFLOP.toFixed(2)} GFLOP per image; multiply img/s by it for GFLOP/s.`,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { getBackend } from '@nabla/tensor';
 import { machineInfo } from '../machine.js';
 import type { BenchOptions } from '../options.js';
+import { nablaSettings } from '../peers/nabla.js';
 import type { CaseResult, RowResult } from '../results.js';
 import type { SuiteResult } from '../results.js';
 
@@ -106,7 +107,7 @@ export async function e2eSuite(options: BenchOptions): Promise<SuiteResult> {
     quick,
     machine,
     peers: {},
-    nabla: { backend: getBackend().name, command: `nabla ${args.join(' ')}` },
+    nabla: { ...nablaSettings(getBackend().name), command: `nabla ${args.join(' ')}` },
     cases: [c],
     notes: [
       'Wall time of the whole command in a child process: start-up, reading MNIST, training, validation, the test-set evaluation and writing the model.',

@@ -12,6 +12,7 @@ import { nchwToNhwc, oihwToHwio, randomFloats } from '../data.js';
 import { machineInfo } from '../machine.js';
 import { naiveMatmul } from '../naive-matmul.js';
 import type { BenchOptions } from '../options.js';
+import { nablaSettings } from '../peers/nabla.js';
 import { type TfBackend, tf, tfInfo, useTf } from '../peers/tfjs.js';
 import { checkWasmConv2DBackpropFilter } from '../peers/tfjs-wasm-filter-grad.js';
 import type { CaseResult, SuiteResult } from '../results.js';
@@ -205,6 +206,9 @@ function nablaConv(s: ConvShape, op: ConvOp): Contender {
 function tfConv(s: ConvShape, op: ConvOp, backend: TfBackend): Contender {
   return {
     lib: backend === 'cpu' ? 'tfjs-cpu' : 'tfjs-wasm',
+    ...(backend === 'cpu' && op === 'backward-filter' && convFlops(s) > 1e8
+      ? { slow: "TF.js cpu's filter gradient runs near 0.01 GFLOP/s, tens of seconds a call" }
+      : {}),
     setup: async () => {
       await useTf(backend);
       const d = convData(s);
@@ -326,7 +330,7 @@ export async function kernelsSuite(options: BenchOptions): Promise<SuiteResult> 
     quick: options.quick,
     machine,
     peers,
-    nabla: { backend: getBackend().name },
+    nabla: nablaSettings(getBackend().name),
     cases,
     notes,
     loadAverageAfter: Math.round(os.loadavg()[0]! * 100) / 100,

@@ -7,13 +7,15 @@ import { convnetjsLenetTrainer } from '../models/convnetjs-lenet.js';
 import { nablaLenetTrainer, nablaMlpTrainer } from '../models/nabla-nets.js';
 import { type TfTrainer, tfLenetTrainer, tfMlpTrainer } from '../models/tfjs-nets.js';
 import type { BenchOptions } from '../options.js';
+import { nablaSettings } from '../peers/nabla.js';
 import { type TfBackend, tfInfo, useTf } from '../peers/tfjs.js';
 import type { CaseResult, SuiteResult } from '../results.js';
 import { type CaseSpec, type Contender, runCase, selected } from '../runner.js';
 
-function tfContender(backend: TfBackend, make: () => TfTrainer): Contender {
+function tfContender(backend: TfBackend, make: () => TfTrainer, slow?: string): Contender {
   return {
     lib: backend === 'cpu' ? 'tfjs-cpu' : 'tfjs-wasm',
+    ...(slow ? { slow } : {}),
     setup: async () => {
       await useTf(backend);
       const t = make();
@@ -43,7 +45,7 @@ function lenetCase(): CaseSpec {
           return { run: () => t.step() };
         },
       },
-      tfContender('cpu', () => tfLenetTrainer(x, labels)),
+      tfContender('cpu', () => tfLenetTrainer(x, labels), 'TF.js cpu takes 30 s to minutes a LeNet step'),
       tfContender('wasm', () => tfLenetTrainer(x, labels)),
       {
         lib: 'convnetjs',
@@ -100,7 +102,7 @@ export async function trainSuite(options: BenchOptions): Promise<SuiteResult> {
     quick: options.quick,
     machine,
     peers,
-    nabla: { backend: getBackend().name },
+    nabla: nablaSettings(getBackend().name),
     cases,
     notes: [
       'One step = forward, softmax cross-entropy, backward, SGD momentum 0.9 update (lr 0.01, no weight decay), on a fixed random batch.',
