@@ -1,6 +1,14 @@
 import { splitEachLabel } from '@nabla/data';
 import type { Mnist } from '@nabla/data/node';
-import { accuracy, classify, lenetLayers, type TrainingInfo, type TrainingOptions, trainingOptions, trainNetwork } from '@nabla/models';
+import {
+  accuracy,
+  classify,
+  lenetLayers,
+  type TrainingInfo,
+  type TrainingOptions,
+  trainingOptions,
+  trainNetwork,
+} from '@nabla/models';
 import { Random } from '@nabla/tensor';
 import { takeLabels, takeRows } from './rows.js';
 

@@ -12,7 +12,9 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const value = (name: string) => {
   const i = args.indexOf(name);
-  return i >= 0 ? args.slice(i + 1).filter((_, k, rest) => !rest.slice(0, k + 1).some((a) => a.startsWith('--'))) : undefined;
+  return i >= 0
+    ? args.slice(i + 1).filter((_, k, rest) => !rest.slice(0, k + 1).some((a) => a.startsWith('--')))
+    : undefined;
 };
 const seeds = (value('--seeds') ?? ['0', '1', '2']).map(Number);
 const epochs = Number(value('--epochs')?.[0] ?? 3);
@@ -30,4 +32,6 @@ for (const seed of seeds) {
   );
 }
 const test = meanAndStd(results.map((r) => r.testAccuracy));
-console.log(`official test accuracy over ${seeds.length} seed(s): ${test.mean.toFixed(2)}% ± ${test.std.toFixed(2)}`);
+console.log(
+  `official test accuracy over ${seeds.length} seed(s): ${test.mean.toFixed(2)}% ± ${test.std.toFixed(2)}`,
+);

@@ -6,7 +6,8 @@ export function takeRows(x: NDArray, indices: ArrayLike<number>): NDArray {
   const src = x.contiguous();
   const per = src.size / src.shape[0]!;
   const out = new Float32Array(indices.length * per);
-  for (let i = 0; i < indices.length; i++) out.set(src.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
+  for (let i = 0; i < indices.length; i++)
+    out.set(src.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
   return nd.fromTypedArray(out, [indices.length, ...src.shape.slice(1)]);
 }
 
