@@ -47,7 +47,17 @@ test('matmul broadcasts batch axes and reads non-contiguous views (transposes, s
       fc.integer({ min: 1, max: 9 }),
       fc.integer({ min: 1, max: 9 }),
       fc.integer({ min: 1, max: 9 }),
-      fc.constantFrom<number[][]>([[], []], [[3], [3]], [[2, 1], [3]], [[1], [4]], [[2, 3], [1, 1]], [[], [2]]),
+      fc.constantFrom<number[][]>(
+        [[], []],
+        [[3], [3]],
+        [[2, 1], [3]],
+        [[1], [4]],
+        [
+          [2, 3],
+          [1, 1],
+        ],
+        [[], [2]],
+      ),
       fc.boolean(),
       fc.integer(),
       (m, k, n, [ba, bb], viewA, seed) => {
@@ -60,11 +70,14 @@ test('matmul broadcasts batch axes and reads non-contiguous views (transposes, s
         const bWide = randomUniform([...bb, k, 2 * n], -1, 1, { generator: gen, dtype: 'float64' });
         const b = bWide.slice([...bb.map(() => null), null, [0, 2 * n, 2]]);
         const y = matmul(a, b);
-        const batch = bb.length >= ba.length ? bb.map((d, i) => Math.max(d, ba[i - (bb.length - ba.length)] ?? 1)) : [];
-        const full = ba.length > bb.length ? ba.map((d, i) => Math.max(d, bb[i - (ba.length - bb.length)] ?? 1)) : batch;
+        const batch =
+          bb.length >= ba.length ? bb.map((d, i) => Math.max(d, ba[i - (bb.length - ba.length)] ?? 1)) : [];
+        const full =
+          ba.length > bb.length ? ba.map((d, i) => Math.max(d, bb[i - (ba.length - bb.length)] ?? 1)) : batch;
         assert.deepEqual(y.shape, [...full, m, n]);
         const ref = reference(a, b, full);
-        for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(y.data[i]! - ref[i]!) <= 1e-12 * (1 + Math.abs(ref[i]!)));
+        for (let i = 0; i < ref.length; i++)
+          assert.ok(Math.abs(y.data[i]! - ref[i]!) <= 1e-12 * (1 + Math.abs(ref[i]!)));
       },
     ),
     { numRuns: 80 },
@@ -101,8 +114,14 @@ test('matmul gives the promoted float type and refuses bad operands naming the s
     () => matmul(randomUniform([2, 3]), randomUniform([4, 5])),
     (e: unknown) => e instanceof ShapeError && e.message === 'matmul: inner dimensions differ: [2,3] @ [4,5]',
   );
-  assert.throws(() => matmul(f32, tensor([[1, 2, 3]]), { transB: true }), /matmul: inner dimensions differ: \[2,2\] @ \[1,3\]ᵀ/);
-  assert.throws(() => matmul(tensor([1, 2]), f32), /matmul: needs operands of rank >= 2, got \[2\] @ \[2,2\]/);
+  assert.throws(
+    () => matmul(f32, tensor([[1, 2, 3]]), { transB: true }),
+    /matmul: inner dimensions differ: \[2,2\] @ \[1,3\]ᵀ/,
+  );
+  assert.throws(
+    () => matmul(tensor([1, 2]), f32),
+    /matmul: needs operands of rank >= 2, got \[2\] @ \[2,2\]/,
+  );
   assert.throws(() => matmul(f32.astype('int32'), f32), ValueError);
   assert.throws(
     () => matmul(randomUniform([2, 3, 4]), randomUniform([3, 4, 5])),

@@ -8,7 +8,15 @@ import { matmulCpu } from './matmul.js';
  * op(A)·op(B) in float64, straight from the definition, with Σ_p |a_ip·b_pj| alongside: the error
  * of an output is judged against that sum, since relative error explodes where terms cancel.
  */
-function reference(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, ta: boolean, tb: boolean) {
+function reference(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+) {
   const out = new Float64Array(m * n);
   const scale = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -43,7 +51,15 @@ function worstError(got: ArrayLike<number>, ref: { out: Float64Array; scale: Flo
   return worst;
 }
 
-function check(m: number, k: number, n: number, ta: boolean, tb: boolean, seed: number, dtype: 'float32' | 'float64') {
+function check(
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+  seed: number,
+  dtype: 'float32' | 'float64',
+) {
   const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
   const a = new Ctor(m * k);
   const b = new Ctor(k * n);
@@ -54,7 +70,10 @@ function check(m: number, k: number, n: number, ta: boolean, tb: boolean, seed: 
   const err = worstError(out, reference(a, b, m, k, n, ta, tb));
   // float32: one rounding of the float64 sum (2^-24) plus slack; float64: a few ulps of k terms.
   const bound = dtype === 'float32' ? 1e-7 : 1e-15 * Math.max(1, k);
-  assert.ok(err <= bound, `${m}×${k}×${n} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${dtype}: error ${err} > ${bound}`);
+  assert.ok(
+    err <= bound,
+    `${m}×${k}×${n} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${dtype}: error ${err} > ${bound}`,
+  );
 }
 
 const flags = fc.tuple(fc.boolean(), fc.boolean());
