@@ -39,7 +39,7 @@ export function decodePng(bytes: Uint8Array, source: string): GrayImage {
  * 3. Any other size is framed as MNIST was made: the ink's bounding box (pixels above 1/4 of the
  *    brightest) is scaled, keeping its aspect ratio, so its longer side is 20 pixels (each new pixel
  *    the area-weighted mean of the old ones it covers), and pasted into a black 28×28 square with
- *    its centre of mass at the centre.
+ *    its centre of mass at pixel (14, 14), where MNIST's digits have theirs.
  * Returns values in [0, 1], as the network was trained on.
  */
 export function toMnistDigit(image: GrayImage): Float32Array {
@@ -72,7 +72,8 @@ export function toMnistDigit(image: GrayImage): Float32Array {
   const w = Math.max(1, Math.round(boxW * scale));
   const h = Math.max(1, Math.round(boxH * scale));
   const small = resampleArea(pixels, width, { x: x0, y: y0, w: boxW, h: boxH }, w, h);
-  // Centre of mass of the scaled ink, moved to (14, 14) as in MNIST (clamped to stay inside).
+  // Centre of mass of the scaled ink, in pixel indices, moved to pixel (14, 14): where MNIST's
+  // digits have theirs (their mean is 14.0, 14.0). Clamped so the ink stays inside.
   let mass = 0;
   let cx = 0;
   let cy = 0;
@@ -80,8 +81,8 @@ export function toMnistDigit(image: GrayImage): Float32Array {
     for (let x = 0; x < w; x++) {
       const v = small[y * w + x]!;
       mass += v;
-      cx += v * (x + 0.5);
-      cy += v * (y + 0.5);
+      cx += v * x;
+      cy += v * y;
     }
   }
   const left = clamp(Math.round(14 - cx / mass), 0, 28 - w);

@@ -6,7 +6,8 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  * View (renderer 'none': no canvas needed) renders the scene graph to SVG markup.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  // A copy: vega tags the data objects it ingests, and the caller's spec must stay plain JSON.
+  const view = new vega.View(vega.parse(compile(structuredClone(spec)).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -133,7 +133,8 @@ export async function train(
   }
 
   const backend = await chooseBackend(flags.backend);
-  if (flags.backend !== 'cpu') say(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
+  // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
+  if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
   // Every input is read and checked before the first iteration, so a bad file fails at once.
   const files = config.files;
@@ -256,7 +257,7 @@ export async function train(
     );
   } else console.log('Test accuracy:       not measured (no --test-images/--test-labels for this data set)');
   console.log(
-    `Trained in ${durationSeconds.toFixed(1)} s (${info.epochs} epochs, ${info.iterations} iterations, ${info.examplesPerSecond.toFixed(0)} images/s, ${backend.name} backend)`,
+    `Trained in ${durationSeconds.toFixed(1)} s (${info.epochs} epoch${info.epochs === 1 ? '' : 's'}, ${info.iterations} iterations, ${info.examplesPerSecond.toFixed(0)} images/s, ${backend.name} backend)`,
   );
   console.log(`Plot: ${plot} (and training-progress.html)`);
   console.log(`Model: ${outDir}/model.safetensors, model.json; metrics.json; checkpoint.safetensors`);

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { mlp, type TrainingSnapshot } from '@nabla/models';
+import { NDArray, Random } from '@nabla/tensor';
+import { type RunConfig, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { tempDir } from './testing/fixtures.js';
+
+const dir = tempDir('nabla-checkpoint-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const config: RunConfig = {
+  model: 'mlp',
+  epochs: 3,
+  batchSize: 4,
+  learnRate: 0.01,
+  seed: 5,
+  trainSize: 30,
+  valSize: 10,
+  full: false,
+  validationFrequency: 2,
+  files: { trainImages: '/data/a', trainLabels: '/data/b' },
+};
+
+test('a checkpoint gives back the weights, optimizer buffers, generator, history and settings exactly', async () => {
+  const generator = new Random(9);
+  const net = mlp([6, 5, 3], { generator, normalization: 'zerocenter' });
+  net.fitNormalization(
+    new NDArray(
+      Float32Array.from({ length: 12 }, (_, i) => i / 7),
+      [2, 6],
+    ),
+  );
+  generator.normal(); // leaves a spare normal in the state: NaN-free JSON must still carry it
+  const withSpare = generator.getState();
+  for (const state of [withSpare, new Random(2).getState()]) {
+    const snapshot: TrainingSnapshot = {
+      epoch: 2,
+      iteration: 14,
+      generatorState: state,
+      optimizerState: {
+        step: 14,
+        learningRate: 0.01,
+        buffers: new Map([['0.momentum', new NDArray(Float32Array.of(1.5, -2, 1e-30, 3), [2, 2])]]),
+      },
+      history: [
+        {
+          epoch: 1,
+          iteration: 1,
+          timeElapsed: 0.123456789,
+          miniBatchLoss: 2.3,
+          miniBatchAccuracy: 12.5,
+          learningRate: 0.01,
+        },
+        {
+          epoch: 1,
+          iteration: 2,
+          timeElapsed: 0.2,
+          miniBatchLoss: 2.1,
+          miniBatchAccuracy: 25,
+          learningRate: 0.01,
+          validationLoss: 2.2,
+          validationAccuracy: 20,
+        },
+      ],
+      elapsedSeconds: 1.5,
+    };
+    await writeCheckpoint(dir, config, snapshot, net);
+    const back = await readCheckpoint(dir);
+    assert.deepEqual(back.config, config);
+    assert.equal(back.snapshot.epoch, 2);
+    assert.equal(back.snapshot.iteration, 14);
+    assert.deepEqual(back.snapshot.generatorState, state);
+    assert.deepEqual(back.snapshot.history, snapshot.history);
+    assert.equal(back.snapshot.optimizerState.step, 14);
+    assert.deepEqual(back.snapshot.optimizerState.buffers.get('0.momentum')!.toArray(), [
+      [1.5, -2],
+      [Math.fround(1e-30), 3],
+    ]);
+    const weights = net.stateDict();
+    assert.deepEqual([...back.weights.keys()].sort(), [...weights.keys()].sort());
+    for (const [k, v] of weights) assert.deepEqual(back.weights.get(k)!.toArray(), v.toArray(), k);
+  }
+  assert.ok(
+    Number.isNaN(new Random(2).getState()[4]!) && !Number.isNaN(withSpare[4]!),
+    'both spare states were covered',
+  );
+  // Atomic replacement leaves no temporary file behind.
+  assert.deepEqual(readdirSync(dir), ['checkpoint.safetensors']);
+});
