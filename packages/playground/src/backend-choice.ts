@@ -1,5 +1,6 @@
 import { autoBackend, registerGpuBackend } from '@nabla/gpu';
 import { getBackend, registerBackend, setBackend } from '@nabla/tensor';
+import { type GlRenderer, glRenderer } from './gl-renderer.js';
 
 export type BackendName = 'auto' | 'cpu' | 'gpu';
 
@@ -12,6 +13,8 @@ export interface BackendReport {
   kernel: string;
   /** Why this one, in words. */
   reason: string;
+  /** The WebGL renderer when gpu.js runs (null for the cpu backend). */
+  renderer: GlRenderer | null;
 }
 
 let autoChoice: ReturnType<typeof autoBackend> | undefined;
@@ -26,7 +29,7 @@ let gpuRegistered = false;
 export function chooseBackend(requested: BackendName): BackendReport {
   if (requested === 'cpu') {
     setBackend('cpu');
-    return { requested, ...current(), reason: 'the pure-TypeScript reference, as selected' };
+    return { requested, ...current(), reason: 'the pure-TypeScript reference, as selected', renderer: null };
   }
   if (!gpuRegistered) {
     registerGpuBackend({ mode: 'gpu', strict: true });
@@ -34,7 +37,12 @@ export function chooseBackend(requested: BackendName): BackendReport {
   }
   if (requested === 'gpu') {
     setBackend('gpu');
-    return { requested, ...current(), reason: 'gpu.js, strict: a fallback off the GPU is refused' };
+    return {
+      requested,
+      ...current(),
+      reason: 'gpu.js, strict: a fallback off the GPU is refused',
+      renderer: glRenderer(),
+    };
   }
   if (!autoChoice) {
     const choice = autoBackend({ mode: 'gpu' });
@@ -43,7 +51,8 @@ export function chooseBackend(requested: BackendName): BackendReport {
     registerBackend('auto', () => choice.backend);
   }
   setBackend('auto');
-  return { requested, ...current(), reason: autoChoice.reason };
+  const now = current();
+  return { requested, ...now, reason: autoChoice.reason, renderer: now.name === 'gpu' ? glRenderer() : null };
 }
 
 /** The running backend's name and kernel class (re-read: gpu.js may have swapped a kernel since). */

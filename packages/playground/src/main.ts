@@ -57,7 +57,11 @@ function showBackend(): void {
   if (!b) return;
   const now = current();
   ui.backendLine.classList.remove('error');
-  ui.backendLine.textContent = `backend: ${now.name} · kernel: ${now.kernel}\n(${b.requested}: ${b.reason})`;
+  const renderer = b.renderer
+    ? `\nWebGL renderer: ${b.renderer.name}` +
+      (b.renderer.software ? '\n(a software renderer: correct, but slower than the cpu backend)' : '')
+    : '';
+  ui.backendLine.textContent = `backend: ${now.name} · kernel: ${now.kernel}\n(${b.requested}: ${b.reason})${renderer}`;
 }
 
 /** Applies the selector; on a refusal (strict gpu without a GL context) says why and returns false. */

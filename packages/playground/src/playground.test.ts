@@ -91,6 +91,20 @@ test('the playground trains LeNet in the browser, charts it live, and classifies
   );
   assert.match(await text(page, '#backend'), new RegExp(`kernel: ${s.backend!.kernel}`));
 
+  if (s.backend!.name === 'gpu') assert.match(await text(page, '#backend'), /WebGL renderer: /);
+
+  // 'gpu' is strict gpu.js: here (SwiftShader pinned by the launch flags) a WebGL2Kernel on a
+  // renderer the page calls software, so a person knows why it is slow.
+  await page.selectOption('#backend-select', 'gpu');
+  s = await state(page);
+  assert.deepEqual(
+    [s.backend?.requested, s.backend?.name, s.backend?.kernel],
+    ['gpu', 'gpu', 'WebGL2Kernel'],
+  );
+  assert.match(s.backend!.renderer!.name, /SwiftShader/);
+  assert.equal(s.backend!.renderer!.software, true);
+  assert.match(await text(page, '#backend'), /a software renderer/);
+
   // Before any training a drawing is shown at 28×28 but not classified.
   await stroke(page, [
     [0.5, 0.2],
@@ -113,7 +127,7 @@ test('the playground trains LeNet in the browser, charts it live, and classifies
     timeout: 60_000,
   });
   s = await state(page);
-  assert.deepEqual([s.backend?.name, s.backend?.kernel], ['cpu', 'TypeScript']);
+  assert.deepEqual([s.backend?.name, s.backend?.kernel, s.backend?.renderer], ['cpu', 'TypeScript', null]);
   assert.match(await text(page, '#backend'), /backend: cpu · kernel: TypeScript/);
 
   // The page does not freeze: a digit drawn mid-training is classified between two iterations.

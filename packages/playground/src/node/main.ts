@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * `pnpm playground`: builds the page into packages/playground/web-dist and serves it on
+ * `pnpm playground`: builds the page into packages/playground/dist and serves it on
  * 127.0.0.1 (port 5180, or --port N; the next free one if taken), printing the URL.
  */
 import { dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPage } from './build-page.js';
 import { servePage } from './serve-page.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web-dist');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 const args = process.argv.slice(2);
 const at = args.indexOf('--port');
 const port = at >= 0 ? Number(args[at + 1]) : 5180;
