@@ -226,5 +226,20 @@ test('the playground trains LeNet in the browser, charts it live, and classifies
 
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true });
+
+  // Stop ends a run after the iteration in progress.
+  await page.click('#start');
+  await page.waitForFunction(() => (globalThis.nablaPlayground?.history.length ?? 0) >= 2, undefined, {
+    timeout: 60_000,
+  });
+  await page.click('#stop');
+  await page.waitForFunction(() => globalThis.nablaPlayground?.phase === 'done', undefined, {
+    timeout: 60_000,
+  });
+  s = await state(page);
+  assert.equal(s.outcome?.stopReason, 'callback');
+  assert.ok(s.outcome!.iterations < ITERATIONS, `stopped after ${s.outcome!.iterations} iterations`);
+  assert.match(await text(page, '#status'), /^stopped after/);
+
   assert.deepEqual(errors, [], 'no console errors');
 });
