@@ -7,16 +7,18 @@
  *   dream-classes.png       … of the 10 output classes: each should look like its digit
  *   pnpm --filter @nabla/examples visualize [-- --out DIR --epochs 1 --seed 0]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitEachLabel } from '@nabla/data';
 import { loadMnist } from '@nabla/data/node';
+import { loadSafetensors, saveSafetensors } from '@nabla/io/node';
 import {
   activationMaps,
   deepDreamImage,
   encodePng,
   filterGrid,
   imageRasters,
+  lenet,
   lenetLayers,
   type RasterImage,
   tileImages,
@@ -42,21 +44,23 @@ const write = (name: string, image: RasterImage) => {
 };
 
 const mnist = loadMnist();
-const labels = mnist.train.labels.subarray(0, 10_000);
-const split = splitEachLabel(labels, 0.75, { generator: new Random(seed) });
-const train = { x: takeRows(mnist.train.images, split.first), y: takeLabels(labels, split.first) };
 let started = Date.now();
-const { net } = await trainNetwork(
-  train,
-  lenetLayers(),
-  trainingOptions('sgdm', {
-    maxEpochs: epochs,
-    miniBatchSize: 128,
-    initialLearnRate: 0.01,
-    seed,
-    verbose: false,
-  }),
-);
+// The trained weights are kept in the output folder; --retrain trains again.
+const weights = join(out, 'lenet.safetensors');
+const net = lenet();
+if (existsSync(weights) && !args.includes('--retrain')) {
+  net.loadStateDict((await loadSafetensors(weights)).tensors);
+  console.log(`loaded ${weights}`);
+} else {
+  const labels = mnist.train.labels.subarray(0, 10_000);
+  const split = splitEachLabel(labels, 0.75, { generator: new Random(seed) });
+  const train = { x: takeRows(mnist.train.images, split.first), y: takeLabels(labels, split.first) };
+  const options = { maxEpochs: epochs, miniBatchSize: 128, initialLearnRate: 0.01, seed, verbose: false };
+  const trained = await trainNetwork(train, lenetLayers(), trainingOptions('sgdm', options));
+  net.loadStateDict(trained.net.stateDict());
+  await saveSafetensors(weights, net.stateDict());
+}
+net.eval();
 const test = net.predict(mnist.test.images.slice([[0, 1000]]).contiguous());
 let correct = 0;
 const predicted = test.contiguous().data;

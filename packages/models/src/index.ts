@@ -4,6 +4,17 @@
  */
 export { AlexNetBody, alexnet } from './alexnet.js';
 export { classify } from './classify.js';
+export {
+  type FinetuneOptions,
+  finetune,
+  freezeLayers,
+  type LearnRateFactor,
+  type ReplaceHeadOptions,
+  replaceHead,
+  setLearnRateFactors,
+  unfreezeAll,
+} from './finetune.js';
+export * from './visualization/index.js';
 export * from './layer-specs.js';
 export { lenet, lenetLayers } from './lenet.js';
 export { accuracy, confusionMatrix, meanAndStd, rocAuc, totalCost } from './metrics.js';
