@@ -2,9 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { type ClassifyFlags, classifyImages } from './commands/classify-images.js';
 import { type CreditFlags, credit } from './commands/credit.js';
 import { type EvaluateFlags, evaluate } from './commands/evaluate.js';
+import { finetuneCommand } from './commands/finetune.js';
 import { type GradcheckFlags, gradcheck } from './commands/gradcheck.js';
 import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed } from './flag-parsers.js';
 import { isUserError, oneLine, USER_ERROR_EXIT } from './user-error.js';
 
@@ -183,6 +185,8 @@ export function buildProgram(): Command {
       )
       .action((flags: CreditFlags) => credit(flags)),
   );
+  program.addCommand(visualizeCommand());
+  program.addCommand(finetuneCommand());
   return program;
 }
 

@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { splitEachLabel } from '@nabla/data';
+import {
+  accuracy,
+  classify,
+  finetune,
+  freezeLayers,
+  replaceHead,
+  setLearnRateFactors,
+  trainingOptions,
+} from '@nabla/models';
+import { Random } from '@nabla/tensor';
+import { Command } from 'commander';
+import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
+import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
+import { loadModel, saveModel } from '../model-files.js';
+import { UserError } from '../user-error.js';
+
+export interface FinetuneFlags {
+  from: string;
+  out: string;
+  classes: string;
+  perClass: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  pretrainedFactor: number;
+  freeze: boolean;
+  seed: number;
+}
+
+/** `nabla finetune --from DIR`: a new head for new classes, trained on a few labelled digits. */
+export function finetuneCommand(): Command {
+  return new Command('finetune')
+    .description(
+      "transfer learning: a trained network's head replaced for new digit classes and finetuned on a few labelled digits per class",
+    )
+    .requiredOption('--from <dir>', "the pretrained run's folder (model.json + model.safetensors)")
+    .requiredOption('--out <dir>', 'folder for the finetuned model')
+    .option('--classes <digits>', 'the new classes, comma-separated digits', '5,6,7,8,9')
+    .option('--per-class <n>', 'labelled training digits per class (stratified, seeded)', positiveInt, 60)
+    .option('--epochs <n>', 'epochs of sgdm', positiveInt, 15)
+    .option('--batch-size <n>', 'mini-batch size', positiveInt, 30)
+    .option('--lr <rate>', 'initial learning rate (momentum 0.9, L2 1e-4)', positiveNumber, 0.01)
+    .option(
+      '--pretrained-factor <f>',
+      "learn-rate factor of the pretrained layers (Matlab's WeightLearnRateFactor); the new head learns at 1",
+      Number,
+      0.1,
+    )
+    .option('--freeze', 'freeze the pretrained layers (only the new head learns)', false)
+    .option('--seed <n>', 'seed of the digits drawn, the new head and the shuffles', seed, 0)
+    .addHelpText(
+      'after',
+      '\nKeeps the pretrained input normalization. Tests on the official MNIST test digits of the new classes and\nwrites model.safetensors and model.json (classes named by digit) into --out.',
+    )
+    .action((flags: FinetuneFlags) => finetuneRun(flags));
+}
+
+export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
+  const digits = flags.classes.split(',').map((s) => Number(s.trim()));
+  if (digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9) || new Set(digits).size !== digits.length)
+    throw new UserError(`--classes: expected distinct digits 0–9, got '${flags.classes}'`);
+  if (!(flags.pretrainedFactor >= 0))
+    throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
+  const { net: pretrained, meta } = await loadModel(flags.from);
+  const files = digitFiles({});
+  const pick = (part: 'train' | 'test') => {
+    const set = loadDigits(files, part);
+    const idx: number[] = [];
+    for (let i = 0; i < set.labels.length; i++) if (digits.includes(set.labels[i]!)) idx.push(i);
+    return { x: takeRows(set.images, idx), y: Int32Array.from(idx, (i) => digits.indexOf(set.labels[i]!)) };
+  };
+  const train = pick('train');
+  const chosen = splitEachLabel(train.y, flags.perClass, { generator: new Random(flags.seed) }).first;
+  const few = {
+    x: asInput(takeRows(train.x, chosen), pretrained.inputShape),
+    y: Int32Array.from(chosen, (i) => train.y[i]!),
+  };
+  const net = replaceHead(pretrained, digits.length, {
+    classes: digits.map(String),
+    generator: new Random(flags.seed),
+  });
+  const head = net.layerRows.filter((r) => r.learnables > 0).at(-1)!.name;
+  if (flags.freeze) freezeLayers(net, ['*'], { except: [head] });
+  else if (flags.pretrainedFactor !== 1) setLearnRateFactors(net, { '*': flags.pretrainedFactor, [head]: 1 });
+  console.log(
+    `finetuning ${meta.model} from ${flags.from}: head '${head}' → ${digits.length} classes (${flags.classes}), ${few.y.length} digits, ` +
+      (flags.freeze
+        ? 'pretrained layers frozen'
+        : `pretrained layers at learn-rate factor ${flags.pretrainedFactor}`),
+  );
+  const { info } = await finetune(
+    net,
+    few,
+    trainingOptions('sgdm', {
+      maxEpochs: flags.epochs,
+      miniBatchSize: Math.min(flags.batchSize, few.y.length),
+      initialLearnRate: flags.lr,
+      seed: flags.seed,
+      verbose: false,
+    }),
+  );
+  const test = pick('test');
+  const acc = 100 * accuracy(classify(net, asInput(test.x, net.inputShape)).labels, test.y);
+  console.log(
+    `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; test accuracy on the ${test.y.length} official test digits ${flags.classes}: ${acc.toFixed(2)}%`,
+  );
+  await saveModel(resolve(flags.out), meta.model, net);
+  console.log(`wrote ${resolve(flags.out)}/model.safetensors and model.json`);
+}

@@ -1,0 +1,190 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadSafetensors } from '@nabla/io/node';
+import {
+  activationMaps,
+  alexnet,
+  deepDreamImage,
+  encodePng,
+  filterGrid,
+  imageRasters,
+  type Network,
+  type RasterImage,
+  resizeBilinear,
+  resolveLayer,
+  tileImages,
+  upscale,
+} from '@nabla/models';
+import * as nd from '@nabla/tensor';
+import { type NDArray, Random } from '@nabla/tensor';
+import { Command, Option } from 'commander';
+import { PNG } from 'pngjs';
+import { digitFiles, loadDigits } from '../digits.js';
+import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
+import { loadModel } from '../model-files.js';
+import { pngToDigit } from '../png-digit.js';
+import { UserError } from '../user-error.js';
+
+export interface VisualizeFlags {
+  model?: string;
+  alexnet?: string;
+  out: string;
+  image?: string;
+  testIndex: number;
+  filters: boolean;
+  activations: boolean;
+  dream?: string;
+  channels?: string;
+  iterations: number;
+  levels: number;
+  seed: number;
+}
+
+/** Caffe's ImageNet channel means (R, G, B): AlexNet's input mean when the weights file has none. */
+const IMAGENET_MEAN = [123.68, 116.78, 103.94];
+
+/** `nabla visualize`: the first conv layer's filters, every layer's activations, deepDreamImage pictures. */
+export function visualizeCommand(): Command {
+  return new Command('visualize')
+    .description(
+      "what a network has learned, as PNGs: the first conv layer's filters, each layer's activations for an image, and activation maximization (deepDreamImage)",
+    )
+    .addOption(
+      new Option('--model <dir>', "a training run's folder (model.json + model.safetensors)").conflicts(
+        'alexnet',
+      ),
+    )
+    .option(
+      '--alexnet <weights>',
+      'an AlexNet weights file (.safetensors, PyTorch names features.0.weight …)',
+    )
+    .requiredOption('--out <dir>', 'folder for the PNGs')
+    .option('--image <png>', 'the image whose activations are drawn (default: an official MNIST test digit)')
+    .option('--test-index <n>', 'which MNIST test digit, when no --image', nonNegativeInt, 0)
+    .option('--no-filters', "skip the first conv layer's filters")
+    .option('--no-activations', 'skip the activation maps')
+    .option(
+      '--dream <layers>',
+      "comma-separated layers to maximize (table names like conv1, fc8, 'output'; or module paths)",
+    )
+    .option('--channels <list>', 'channels or units to maximize, e.g. 0-9 or 3,5,7 (default: the first 16)')
+    .option('--iterations <n>', 'gradient-ascent steps per octave', positiveInt, 30)
+    .option('--levels <n>', 'octaves (pyramid levels)', positiveInt, 3)
+    .option('--seed <n>', 'seed of the starting noise and the jitter', seed, 0)
+    .addHelpText(
+      'after',
+      '\nWrites filters.png, activations-<layer>.png and dream-<layer>.png. AlexNet weights without an input.mean\n' +
+        "tensor are centred with Caffe's ImageNet channel means; AlexNet images are read as RGB and resized to 227×227.",
+    )
+    .action((flags: VisualizeFlags) => visualize(flags));
+}
+
+export async function visualize(flags: VisualizeFlags): Promise<void> {
+  const net = await loadNetwork(flags);
+  await mkdir(flags.out, { recursive: true });
+  const write = async (name: string, image: RasterImage) => {
+    const path = join(flags.out, name);
+    await writeFile(path, encodePng(image));
+    console.log(`wrote ${path} (${image.width}×${image.height})`);
+  };
+  const small = net.inputShape[1]! < 64;
+  if (flags.filters)
+    await write('filters.png', filterGrid(net, { scale: small ? 8 : 4, gap: 2, background: 128 }));
+  if (flags.activations) {
+    const image = await inputImage(net, flags);
+    await write('input.png', upscale(imageRasters(image.reshape([1, ...image.shape]))[0]!, small ? 4 : 1));
+    for (const map of activationMaps(net, image))
+      await write(`activations-${safe(map.layer)}.png`, map.image);
+  }
+  for (const layer of flags.dream ? flags.dream.split(',').map((s) => s.trim()) : []) {
+    const name = layer === 'output' ? outputLayer(net) : layer;
+    resolveLayer(net, name);
+    const width = net.layerRows.find((r) => r.name === name)?.outputShape[0] ?? 16;
+    const channels = parseChannels(flags.channels, Math.min(16, width));
+    const started = performance.now();
+    const r = deepDreamImage(net, name, channels, {
+      iterations: flags.iterations,
+      pyramidLevels: flags.levels,
+      decay: small ? 0.03 : 0.01,
+      generator: new Random(flags.seed),
+    });
+    const gains = r.finalActivation.map((a, i) => `${r.initialActivation[i]!.toFixed(2)}→${a.toFixed(2)}`);
+    console.log(
+      `deepDreamImage ${name}, channels ${channels.join(',')}: ${((performance.now() - started) / 1000).toFixed(1)} s; activation ${gains.join(' ')}`,
+    );
+    const tiles = imageRasters(r.images).map((im) => upscale(im, small ? 4 : 1));
+    await write(
+      `dream-${safe(name)}.png`,
+      tileImages(tiles, { columns: Math.min(8, tiles.length), gap: 2, background: 128 }),
+    );
+  }
+}
+
+async function loadNetwork(flags: VisualizeFlags): Promise<Network> {
+  if (flags.model) return (await loadModel(flags.model)).net;
+  if (!flags.alexnet) throw new UserError('visualize needs --model <dir> or --alexnet <weights.safetensors>');
+  const weights = (await loadSafetensors(flags.alexnet)).tensors;
+  const fc8 = weights.get('classifier.6.weight');
+  if (!fc8) throw new UserError(`${flags.alexnet}: no tensor classifier.6.weight: not AlexNet weights`);
+  const net = alexnet({ numClasses: fc8.shape[0]! });
+  if (!weights.has('input.mean')) {
+    const mean = new Float32Array(3 * 227 * 227);
+    for (let c = 0; c < 3; c++) mean.fill(IMAGENET_MEAN[c]!, c * 227 * 227, (c + 1) * 227 * 227);
+    net.mean = nd.fromTypedArray(mean, [3, 227, 227]);
+  }
+  net.loadStateDict(weights, { strict: true });
+  net.eval();
+  return net;
+}
+
+/** One example [C, H, W]: the PNG given, or an MNIST test digit. */
+async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray> {
+  const [c, h, w] = net.inputShape as [number, number, number];
+  if (flags.image) {
+    const bytes = new Uint8Array(await readFile(flags.image));
+    if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
+    if (c !== 3) throw new UserError(`visualize: a ${c}-channel network takes no PNG image here`);
+    let png: PNG;
+    try {
+      png = PNG.sync.read(Buffer.from(bytes));
+    } catch (e) {
+      throw new UserError(`${flags.image}: not a readable PNG image (${(e as Error).message})`);
+    }
+    const planar = new Float32Array(3 * png.width * png.height);
+    for (let i = 0; i < png.width * png.height; i++)
+      for (let k = 0; k < 3; k++) planar[k * png.width * png.height + i] = png.data[4 * i + k]!;
+    return resizeBilinear(nd.fromTypedArray(planar, [3, png.height, png.width]), h, w).contiguous();
+  }
+  if (c !== 1 || h !== 28 || w !== 28) throw new UserError('visualize: give --image <png> for this network');
+  const test = loadDigits(digitFiles({}), 'test');
+  if (flags.testIndex >= test.labels.length)
+    throw new UserError(`--test-index ${flags.testIndex}: the test set has ${test.labels.length} digits`);
+  return test.images
+    .slice([[flags.testIndex, flags.testIndex + 1]])
+    .contiguous()
+    .reshape([1, 28, 28]);
+}
+
+/** The last layer with a module (the scores): what 'output' means for --dream. */
+function outputLayer(net: Network): string {
+  const row = [...net.layerRows].reverse().find((r) => r.modules.length > 0);
+  if (!row) throw new UserError('visualize: the network has no layer table to find its output layer in');
+  return row.name;
+}
+
+function parseChannels(text: string | undefined, fallback: number): number[] {
+  if (!text) return Array.from({ length: fallback }, (_, i) => i);
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
+    if (!m) throw new UserError(`--channels: expected numbers or ranges like 0-9,12, got '${text}'`);
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    for (let k = a; k <= b; k++) out.push(k);
+  }
+  if (out.length === 0 || out.length > 256)
+    throw new UserError(`--channels: between 1 and 256 channels, got ${out.length}`);
+  return out;
+}
+
+const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
