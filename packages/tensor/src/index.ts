@@ -27,6 +27,9 @@ export {
   type Pair,
 } from './conv.js';
 export { createCpuBackend } from './cpu/index.js';
+export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
+export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';
+export { releaseScratch, scratchBytes } from './cpu/scratch.js';
 export { allocate, type DType, DTYPES, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
 export * from './creation.js';
 export * from './elementwise.js';

@@ -31,6 +31,48 @@ export function matmulCpu(
   gemm(m, n, k, stridedPacker(a, 0, aI, aP), stridedPacker(b, 0, bJ, bP), stridedStorer(out, 0, n));
 }
 
+/**
+ * Rows [r0, r1) of out = op(A)·op(B), written at their place in `out` (m×n): the share of one
+ * thread when a product is split by rows. Each entry is summed exactly as `matmulCpu` sums it, so
+ * a split product is bit-identical to an unsplit one.
+ */
+export function matmulRowsCpu(
+  a: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  r0: number,
+  r1: number,
+): void {
+  const aI = transA ? 1 : k;
+  const aP = transA ? m : 1;
+  const bJ = transB ? k : 1;
+  const bP = transB ? 1 : n;
+  if (m * n * k <= SMALL) {
+    // The same small-product loop as matmulCpu, on the row range.
+    for (let i = r0; i < r1; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += a[i * aI + p * aP]! * b[p * bP + j * bJ]!;
+        out[i * n + j] = acc;
+      }
+    }
+    return;
+  }
+  gemm(
+    r1 - r0,
+    n,
+    k,
+    stridedPacker(a, r0 * aI, aI, aP),
+    stridedPacker(b, 0, bJ, bP),
+    stridedStorer(out, r0 * n, n),
+  );
+}
+
 /** The direct triple loop for tiny products, summing in float64 like `gemm`. */
 function smallMatmul(
   a: FloatArray,

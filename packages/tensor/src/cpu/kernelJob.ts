@@ -1,0 +1,72 @@
+import type { Conv2dGeometry, FloatArray } from '../backend.js';
+import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
+import { matmulRowsCpu } from './matmul.js';
+
+/**
+ * One thread's share of a kernel, as posted to a worker by the parallel cpu backend. The operands
+ * live in `buffer` (a SharedArrayBuffer) at the given element offsets; the worker writes its result
+ * there, then sets `control[slot]` to 1 (or 2 on failure) and wakes the waiting thread.
+ * Everything here is plain data, so it crosses `postMessage` (Web Worker or worker_threads) as is.
+ */
+export type KernelJob =
+  | (JobBase & {
+      kernel: 'matmul';
+      m: number;
+      k: number;
+      n: number;
+      transA: boolean;
+      transB: boolean;
+      rows: [number, number];
+    })
+  | (JobBase & {
+      kernel: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
+      geometry: Conv2dGeometry;
+    });
+
+/** A float typed-array constructor over a (shared) buffer. */
+export type SharedView = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): FloatArray;
+  BYTES_PER_ELEMENT: number;
+};
+
+interface JobBase {
+  buffer: SharedArrayBuffer;
+  control: Int32Array;
+  slot: number;
+  float64: boolean;
+  /** [offset, length] in elements of the kernel's three arrays, in the Backend method's order. */
+  arrays: [[number, number], [number, number], [number, number]];
+}
+
+/** Runs a job on this thread and signals its slot: the whole body of a kernel worker. */
+export function runKernelJob(job: KernelJob): void {
+  let status = 1;
+  try {
+    const Ctor: SharedView = job.float64 ? Float64Array : Float32Array;
+    const [p, q, r] = job.arrays.map(([o, n]) => new Ctor(job.buffer, o * Ctor.BYTES_PER_ELEMENT, n)) as [
+      FloatArray,
+      FloatArray,
+      FloatArray,
+    ];
+    switch (job.kernel) {
+      case 'matmul':
+        matmulRowsCpu(p, q, r, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
+        break;
+      case 'conv2d':
+        conv2dCpu(p, q, r, job.geometry);
+        break;
+      case 'conv2dBackwardInput':
+        conv2dBackwardInputCpu(p, q, r, job.geometry);
+        break;
+      case 'conv2dBackwardFilter':
+        conv2dBackwardFilterCpu(p, q, r, job.geometry);
+        break;
+    }
+  } catch (e) {
+    status = 2;
+    throw e;
+  } finally {
+    Atomics.store(job.control, job.slot, status);
+    Atomics.notify(job.control, job.slot);
+  }
+}

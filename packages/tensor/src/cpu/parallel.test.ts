@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
+import ts from 'typescript';
+import type { Conv2dGeometry } from '../backend.js';
+import { conv2dGeometry } from '../conv.js';
+import { Random } from '../random.js';
+import { createCpuBackend } from './index.js';
+import { createParallelCpuBackend } from './parallel.js';
+
+/**
+ * Two worker_threads running runKernelJob: the host wiring a Node subpath or a browser bundle
+ * provides. Workers do not inherit tsx's loader, so the kernel sources are transpiled to plain
+ * JavaScript in a temporary directory first (the same code, types stripped).
+ */
+const workerDir = mkdtempSync(join(tmpdir(), 'nabla-kernels-'));
+writeFileSync(join(workerDir, 'package.json'), '{"type":"module"}');
+mkdirSync(join(workerDir, 'cpu'));
+for (const file of ['cpu/kernelJob', 'cpu/conv2d', 'cpu/matmul', 'cpu/gemm', 'cpu/scratch']) {
+  const source = readFileSync(fileURLToPath(new URL(`../${file}.ts`, import.meta.url)), 'utf8');
+  const js = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
+  }).outputText;
+  writeFileSync(join(workerDir, `${file}.js`), js);
+}
+const entry = `import { parentPort } from 'node:worker_threads';
+import { runKernelJob } from ${JSON.stringify(pathToFileURL(join(workerDir, 'cpu/kernelJob.js')).href)};
+parentPort.on('message', (job) => runKernelJob(job));`;
+const workers = [0, 1].map(
+  () => new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { execArgv: [] }),
+);
+after(async () => {
+  await Promise.all(workers.map((w) => w.terminate()));
+  rmSync(workerDir, { recursive: true, force: true });
+});
+
+const single = createCpuBackend();
+// minWork 0: split even the smallest kernels, so the tests reach every share boundary.
+const two = createParallelCpuBackend(workers.slice(0, 1), { minWork: 0, timeoutMs: 20_000 });
+const three = createParallelCpuBackend(workers, { minWork: 0, timeoutMs: 20_000 });
+
+function filled(n: number, seed: number, f64: boolean): Float32Array | Float64Array {
+  const rng = new Random(seed);
+  const out = f64 ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.uniformRange(-1, 1);
+  return out;
+}
+
+test('parallel matmul is bit-identical to the single-thread kernel (rows split over 2 and 3 threads)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 90 }),
+      fc.integer({ min: 0, max: 300 }),
+      fc.integer({ min: 1, max: 90 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.boolean(),
+      fc.integer(),
+      (m, k, n, ta, tb, f64, seed) => {
+        const a = filled(m * k, seed, f64);
+        const b = filled(k * n, seed + 1, f64);
+        const expected = f64 ? new Float64Array(m * n) : new Float32Array(m * n);
+        single.matmul(a, b, expected, m, k, n, ta, tb);
+        for (const backend of [two, three]) {
+          const got = f64 ? new Float64Array(m * n) : new Float32Array(m * n);
+          backend.matmul(a, b, got, m, k, n, ta, tb);
+          assert.deepEqual(got, expected);
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+test('parallel conv2d kernels split by images: forward bit-identical, both gradients equal to float32 rounding', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        n: fc.integer({ min: 1, max: 7 }),
+        cig: fc.integer({ min: 1, max: 3 }),
+        cog: fc.integer({ min: 1, max: 4 }),
+        groups: fc.integer({ min: 1, max: 2 }),
+        h: fc.integer({ min: 3, max: 9 }),
+        stride: fc.integer({ min: 1, max: 2 }),
+        padding: fc.integer({ min: 0, max: 1 }),
+        seed: fc.integer(),
+      }),
+      ({ n, cig, cog, groups, h, stride, padding, seed }) => {
+        const g: Conv2dGeometry = conv2dGeometry(
+          'test',
+          [n, cig * groups, h, h + 1],
+          [cog * groups, cig, 3, 3],
+          {
+            stride,
+            padding,
+            groups,
+          },
+        );
+        const xLen = n * g.inChannels * h * (h + 1);
+        const wLen = g.outChannels * cig * 9;
+        const yLen = n * g.outChannels * g.outHeight * g.outWidth;
+        const x = filled(xLen, seed, false);
+        const w = filled(wLen, seed + 1, false);
+        const dy = filled(yLen, seed + 2, false);
+        const ref = { y: new Float32Array(yLen), dx: new Float32Array(xLen), dw: new Float32Array(wLen) };
+        single.conv2d(x, w, ref.y, g);
+        single.conv2dBackwardInput(dy, w, ref.dx, g);
+        single.conv2dBackwardFilter(x, dy, ref.dw, g);
+        for (const backend of [two, three]) {
+          const y = new Float32Array(yLen).fill(Number.NaN);
+          const dx = new Float32Array(xLen).fill(Number.NaN);
+          const dw = new Float32Array(wLen).fill(Number.NaN);
+          backend.conv2d(x, w, y, g);
+          backend.conv2dBackwardInput(dy, w, dx, g);
+          backend.conv2dBackwardFilter(x, dy, dw, g);
+          assert.deepEqual(y, ref.y);
+          for (let i = 0; i < xLen; i++)
+            assert.ok(Math.abs(dx[i]! - ref.dx[i]!) <= 1e-5 * (1 + Math.abs(ref.dx[i]!)));
+          for (let i = 0; i < wLen; i++)
+            assert.ok(Math.abs(dw[i]! - ref.dw[i]!) <= 1e-5 * (1 + Math.abs(ref.dw[i]!)));
+        }
+      },
+    ),
+    { numRuns: 30 },
+  );
+});
+
+test('the parallel backend names itself, keeps the single-thread pooling, and small work stays on the calling thread', () => {
+  const lazy = createParallelCpuBackend(workers, {});
+  assert.equal(lazy.name, 'cpu-parallel');
+  assert.equal(lazy.kernel, 'TypeScript on 3 threads');
+  assert.equal(lazy.maxPool2d, single.maxPool2d);
+  // No worker is involved below minWork: a worker that never answers must not be waited for.
+  const silent = createParallelCpuBackend([{ postMessage() {} }], { timeoutMs: 50 });
+  const out = new Float32Array(4);
+  silent.matmul(new Float32Array([1, 2, 3, 4]), new Float32Array([1, 0, 0, 1]), out, 2, 2, 2, false, false);
+  assert.deepEqual([...out], [1, 2, 3, 4]);
+  const stuck = createParallelCpuBackend([{ postMessage() {} }], { timeoutMs: 50, minWork: 0 });
+  assert.throws(
+    () =>
+      stuck.matmul(new Float32Array(64), new Float32Array(64), new Float32Array(64), 8, 8, 8, false, false),
+    /parallel cpu: worker 0 did not finish within 50 ms/,
+  );
+});
