@@ -70,7 +70,7 @@ for (let i = 0; i < 1000; i++) {
   if (best === mnist.test.labels[i]) correct++;
 }
 console.log(
-  `trained LeNet ${epochs} epoch(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${correct / 10}% on the first 1,000 test digits`,
+  `LeNet (${epochs} epoch(s) on 7,500 digits; ${((Date.now() - started) / 1000).toFixed(1)} s to train or load): ${correct / 10}% on the first 1,000 test digits`,
 );
 
 write('filters.png', filterGrid(net, { scale: 8, columns: 8, gap: 2, background: 128 }));
@@ -80,12 +80,16 @@ for (const map of activationMaps(net, digit)) write(`activations-${map.layer}.pn
 
 const dream = (layer: string, channels: number[], file: string) => {
   started = Date.now();
-  const r = deepDreamImage(net, layer, channels, { iterations: 30, generator: new Random(seed) });
+  const r = deepDreamImage(net, layer, channels, {
+    iterations: 60,
+    decay: 0.03,
+    generator: new Random(seed),
+  });
   const gain = r.finalActivation.map((a, i) => `${r.initialActivation[i]!.toFixed(1)}→${a.toFixed(1)}`);
   console.log(
     `deepDreamImage ${layer} [${channels.join(',')}]: ${((Date.now() - started) / 1000).toFixed(1)} s; activation ${gain.join(' ')}`,
   );
-  const tiles = imageRasters(r.images, { min: 0, max: 1 }).map((im) => upscale(im, 4));
+  const tiles = imageRasters(r.images).map((im) => upscale(im, 4));
   write(file, tileImages(tiles, { columns: Math.min(channels.length, 8), gap: 2, background: 128 }));
 };
 dream('convolution2d_1', [...Array(16).keys()], 'dream-conv1.png');
