@@ -196,7 +196,8 @@ export async function train(
     return { labels, percent: (100 * correct) / labels.length };
   };
   const trainAccuracy = accuracyOn(trainData).percent;
-  const valAccuracy = valData ? accuracyOn(valData).percent : null;
+  // trainNetwork validates after its last iteration, on these weights in eval mode: reuse that.
+  const valAccuracy = valData ? (info.finalValidationAccuracy ?? accuracyOn(valData).percent) : null;
   let testAccuracy: number | null = null;
   let confusionSource = 'validation set';
   let confusion: number[][] | null = null;
