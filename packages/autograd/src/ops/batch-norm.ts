@@ -51,20 +51,16 @@ export function batchNorm(
       `training needs more than one value per channel, got input ${formatShape(x.shape)}`,
     );
   const dtype = nd.floatType(promote(x.dtype, gamma?.dtype ?? x.dtype));
-  const X = x.data.astype(dtype).values();
+  const X = x.data.astype(dtype).values() as FloatArray;
   const g = gamma ? gamma.data.astype(dtype).values() : null;
   const b = beta ? beta.data.astype(dtype).values() : null;
+  // Per-channel statistics in float64; then y = (x − μ)·k + β with k = γ/√(σ² + ε): one pass per plane.
   const mean = new Float64Array(c);
   const invStd = new Float64Array(c);
   if (training) {
     const batchVar = new Float64Array(c);
-    forEachChannel(n, c, hw, (ch, at) => (mean[ch]! += X[at]!));
-    for (let ch = 0; ch < c; ch++) mean[ch]! /= m;
-    forEachChannel(n, c, hw, (ch, at) => (batchVar[ch]! += (X[at]! - mean[ch]!) ** 2));
-    for (let ch = 0; ch < c; ch++) {
-      batchVar[ch]! /= m;
-      invStd[ch] = 1 / Math.sqrt(batchVar[ch]! + eps);
-    }
+    channelMoments(X, n, c, hw, mean, batchVar);
+    for (let ch = 0; ch < c; ch++) invStd[ch] = 1 / Math.sqrt(batchVar[ch]! + eps);
     // PyTorch's running statistics: an exponential moving average, the variance unbiased.
     const rm = runningMean.values();
     const rv = runningVar.values();
@@ -81,27 +77,42 @@ export function batchNorm(
       invStd[ch] = 1 / Math.sqrt(rv[ch]! + eps);
     }
   }
-  const xHat = nd.allocate(dtype, X.length) as FloatArray;
+  const scale = new Float64Array(c);
+  for (let ch = 0; ch < c; ch++) scale[ch] = (g ? g[ch]! : 1) * invStd[ch]!;
   const y = nd.allocate(dtype, X.length) as FloatArray;
-  forEachChannel(n, c, hw, (ch, at) => {
-    xHat[at] = (X[at]! - mean[ch]!) * invStd[ch]!;
-    y[at] = (g ? g[ch]! : 1) * xHat[at]! + (b ? b[ch]! : 0);
+  forEachPlane(n, c, hw, (ch, at, end) => {
+    const mu = mean[ch]!;
+    const k = scale[ch]!;
+    const bc = b ? b[ch]! : 0;
+    for (let i = at; i < end; i++) y[i] = (X[i]! - mu) * k + bc;
   });
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
   return fromOp('batchNorm', inputs, new nd.NDArray(y, x.shape), (dyArray) => {
-    const dy = dyArray.astype(dtype).values();
+    const dy = dyArray.astype(dtype).values() as FloatArray;
+    // Σ dy and Σ dy·x̂ per channel, with x̂ = (x − μ)·invStd recomputed rather than stored.
     const sumDy = new Float64Array(c);
     const sumDyXHat = new Float64Array(c);
-    forEachChannel(n, c, hw, (ch, at) => {
-      sumDy[ch]! += dy[at]!;
-      sumDyXHat[ch]! += dy[at]! * xHat[at]!;
+    forEachPlane(n, c, hw, (ch, at, end) => {
+      const mu = mean[ch]!;
+      let sd = 0;
+      let sdx = 0;
+      for (let i = at; i < end; i++) {
+        const d = dy[i]!;
+        sd += d;
+        sdx += d * (X[i]! - mu);
+      }
+      sumDy[ch]! += sd;
+      sumDyXHat[ch]! += sdx * invStd[ch]!;
     });
+    // Training: dx = (k/m)(m·dy − Σdy − x̂·Σdy·x̂) with k = γ·invStd and x̂ = (x − μ)·invStd, which per
+    // channel is k·dy − t·(x − μ) − k·Σdy/m with t = k·invStd·Σdy·x̂/m. Evaluation: dx = k·dy.
     const dx = nd.allocate(dtype, X.length) as FloatArray;
-    forEachChannel(n, c, hw, (ch, at) => {
-      const scale = (g ? g[ch]! : 1) * invStd[ch]!;
-      dx[at] = training
-        ? (scale / m) * (m * dy[at]! - sumDy[ch]! - xHat[at]! * sumDyXHat[ch]!)
-        : scale * dy[at]!;
+    forEachPlane(n, c, hw, (ch, at, end) => {
+      const k = scale[ch]!;
+      const mu = mean[ch]!;
+      const t = training ? (k * invStd[ch]! * sumDyXHat[ch]!) / m : 0;
+      const b0 = training ? (k * sumDy[ch]!) / m : 0;
+      for (let i = at; i < end; i++) dx[i] = dy[i]! * k - (X[i]! - mu) * t - b0;
     });
     const grads: NDArray[] = [new nd.NDArray(dx, x.shape)];
     if (gamma) grads.push(nd.fromTypedArray(nd.allocate(dtype, c).map((_, ch) => sumDyXHat[ch]!)));
@@ -110,13 +121,46 @@ export function batchNorm(
   });
 }
 
-/** Visits every element of a contiguous [N, C, (H·W)] buffer with its channel. */
-function forEachChannel(
+/**
+ * μ_c = (1/m) Σ x and σ²_c = (1/m) Σ (x − μ_c)² over the values of channel c, two passes (the
+ * second around the mean, which keeps the variance accurate when |μ| ≫ σ), summed in float64.
+ */
+function channelMoments(
+  X: FloatArray,
   n: number,
   c: number,
   hw: number,
-  visit: (channel: number, at: number) => void,
+  mean: Float64Array,
+  variance: Float64Array,
+): void {
+  const m = n * hw;
+  forEachPlane(n, c, hw, (ch, at, end) => {
+    let s = 0;
+    for (let i = at; i < end; i++) s += X[i]!;
+    mean[ch]! += s;
+  });
+  for (let ch = 0; ch < c; ch++) mean[ch]! /= m;
+  forEachPlane(n, c, hw, (ch, at, end) => {
+    const mu = mean[ch]!;
+    let s = 0;
+    for (let i = at; i < end; i++) {
+      const d = X[i]! - mu;
+      s += d * d;
+    }
+    variance[ch]! += s;
+  });
+  for (let ch = 0; ch < c; ch++) variance[ch]! /= m;
+}
+
+/** Visits each contiguous plane [at, end) of an [N, C, (H·W)] buffer with its channel: the loops stay inside the planes. */
+function forEachPlane(
+  n: number,
+  c: number,
+  hw: number,
+  visit: (channel: number, at: number, end: number) => void,
 ): void {
   let at = 0;
-  for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let s = 0; s < hw; s++) visit(ch, at++);
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < c; ch++, at += hw) visit(ch, at, at + hw);
+  }
 }
