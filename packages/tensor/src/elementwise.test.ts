@@ -18,6 +18,7 @@ import {
   neg,
   pow,
   reciprocal,
+  reluBackward,
   relu,
   sigmoid,
   sqrt,
@@ -225,4 +226,51 @@ test('comparisons give int32 0/1, minimum/maximum propagate NaN, where selects u
     [10, 20],
     [-1, -1],
   ]);
+});
+
+test('reluBackward passes dy where x > 0 and 0 elsewhere (zero, negative and NaN inputs), on views too', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(fc.double({ noNaN: true, min: -5, max: 5 }), fc.constant(0), fc.constant(Number.NaN)),
+        {
+          minLength: 1,
+          maxLength: 40,
+        },
+      ),
+      fc.boolean(),
+      (xs, f64) => {
+        const T = f64 ? Float64Array : Float32Array;
+        const stored = T.from(xs);
+        const x = fromTypedArray(stored, [xs.length]);
+        const dy = fromTypedArray(
+          T.from(xs, (_, i) => i - 3.5),
+          [xs.length],
+        );
+        const dx = reluBackward(dy, x).values();
+        for (let i = 0; i < xs.length; i++) assert.equal(dx[i], stored[i]! > 0 ? i - 3.5 : 0);
+      },
+    ),
+  );
+  const x = tensor([
+    [1, -1],
+    [2, 3],
+  ]).transpose(0, 1);
+  assert.deepEqual(
+    reluBackward(
+      tensor([
+        [5, 6],
+        [7, 8],
+      ]),
+      x,
+    ).toArray(),
+    [
+      [5, 6],
+      [0, 8],
+    ],
+  );
+  assert.throws(
+    () => reluBackward(tensor([1, 2]), tensor([1, 2, 3])),
+    /reluBackward: dy \[2\] must match x \[3\]/,
+  );
 });

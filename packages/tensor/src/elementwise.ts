@@ -251,6 +251,19 @@ export const relu = (a: NDArray) =>
       o[i] = Math.max(0, z);
     }
   });
+/**
+ * The gradient of ReLU: dx = dy where x > 0, else 0 (f′(z) = 1 for z > 0, else 0, in the delta
+ * rule), in one pass. As PyTorch does, a zero, negative or NaN input passes no gradient.
+ */
+export function reluBackward(dy: NDArray, x: NDArray): NDArray {
+  if (!sameShape(dy.shape, x.shape))
+    throw new ValueError('reluBackward', `dy [${dy.shape.join(',')}] must match x [${x.shape.join(',')}]`);
+  const d = dy.values();
+  const z = x.values();
+  const out = allocate(promote(dy.dtype, x.dtype), d.length);
+  for (let i = 0; i < d.length; i++) out[i] = z[i]! > 0 ? d[i]! : 0;
+  return new NDArray(out, x.shape);
+}
 export const leakyRelu = (a: NDArray, slope = 0.01) => unary(a, (z) => (z > 0 ? z : slope * z));
 export const clip = (a: NDArray, low: number, high: number) => {
   if (!(low <= high)) throw new ValueError('clip', `low ${low} must not exceed high ${high}`);

@@ -15,7 +15,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** Course: f(z) = max(0, z), f′(z) = 1 for z > 0, else 0. */
 export function relu(x: Tensor): Tensor {
-  return fromOp('relu', [x], nd.relu(x.data), (dy) => [nd.mul(dy, nd.greater(x.data, 0))]);
+  return fromOp('relu', [x], nd.relu(x.data), (dy) => [nd.reluBackward(dy, x.data)]);
 }
 
 /** f(z) = z for z > 0, else slope·z; f′(z) = 1 for z > 0, else slope. */
