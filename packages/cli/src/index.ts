@@ -1,9 +1,6 @@
 /**
- * @nabla/cli — the `nabla` command (bin: dist/main.js). What a browser page can reuse from it is
- * exported here: the training-progress chart as a vega-lite spec (no Node built-ins).
+ * @nabla/cli — the `nabla` command (bin: dist/main.js). The program is also exported for scripts
+ * that want to run a command in-process. The training-progress chart spec it draws lives in
+ * @nabla/models (`trainingProgressSpec`), shared with the browser playground.
  */
-export {
-  type ProgressPoint,
-  type TrainingProgressOptions,
-  trainingProgressSpec,
-} from './training-progress-spec.js';
+export { buildProgram, runCli } from './program.js';

@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { chartHtml, renderSvg } from './render-chart.js';
-import { type ProgressPoint, trainingProgressSpec } from './training-progress-spec.js';
+import { type ProgressPoint, trainingProgressSpec as modelsSpec } from '@nabla/models';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** The CLI's use: a finished run's history inlined. */
+const trainingProgressSpec = (history: readonly ProgressPoint[], options: { title?: string } = {}) =>
+  modelsSpec({ history, ...options }) as unknown as TopLevelSpec;
 
 type Row = { series: string; iteration: number; accuracy: number | null; loss: number | null };
-const rowsOf = (spec: ReturnType<typeof trainingProgressSpec>) =>
-  (spec as unknown as { data: { values: Row[] } }).data.values;
+const rowsOf = (spec: TopLevelSpec) =>
+  (spec as unknown as { vconcat: { layer: { data: { values: Row[] } }[] }[] }).vconcat[0]!.layer[1]!.data.values;
 
 /** A history like trainNetwork's: `perEpoch` iterations per epoch, validation every `every`. */
 function history(iterations: number, perEpoch: number, every: number): ProgressPoint[] {

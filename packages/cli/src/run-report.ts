@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@nabla/io/node';
-import type { IterationRecord } from '@nabla/models';
+import { type IterationRecord, trainingProgressSpec } from '@nabla/models';
+import type { TopLevelSpec } from 'vega-lite';
 import { chartHtml, renderSvg } from './render-chart.js';
-import { trainingProgressSpec } from './training-progress-spec.js';
 import { writeJson } from './model-files.js';
 
 export const PROGRESS_SVG = 'training-progress.svg';
@@ -15,7 +15,7 @@ export async function writeProgressChart(
   history: readonly IterationRecord[],
   title: string,
 ): Promise<string> {
-  const spec = trainingProgressSpec(history, { title });
+  const spec = trainingProgressSpec({ history, title }) as unknown as TopLevelSpec;
   const svg = await renderSvg(spec);
   const svgPath = join(dir, PROGRESS_SVG);
   await writeFile(svgPath, svg);

@@ -67,3 +67,14 @@ export {
   type FoldResult,
   trainCreditModel,
 } from './credit.js';
+export {
+  EPOCH_DATA,
+  epochBoundaries,
+  PROGRESS_DATA,
+  type ProgressPoint,
+  type ProgressRow,
+  progressRows,
+  type TrainingProgressOptions,
+  trainingProgressSpec,
+  type VegaLiteSpec,
+} from './training-progress-spec.js';

@@ -1,12 +1,12 @@
 import type { View } from 'vega';
-import embed from 'vega-embed';
+import embed, { type VisualizationSpec } from 'vega-embed';
 import {
   EPOCH_DATA,
   PROGRESS_DATA,
   type ProgressPoint,
   progressRows,
   trainingProgressSpec,
-} from './training-progress-spec.js';
+} from '@nabla/models';
 
 /** The live training-progress chart: vega-lite through vega-embed, fed one iteration at a time. */
 export class ProgressChart {
@@ -18,7 +18,7 @@ export class ProgressChart {
 
   /** Draws an empty chart into `element` (SVG, so the axes stay sharp and tests can read labels). */
   static async create(element: HTMLElement): Promise<ProgressChart> {
-    const result = await embed(element, trainingProgressSpec(), {
+    const result = await embed(element, trainingProgressSpec({ width: 520, height: 170 }) as unknown as VisualizationSpec, {
       actions: false, // the menu links to the online editor; nothing on this page reaches the internet
       renderer: 'svg',
     });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
-import { EPOCH_DATA, PROGRESS_DATA, progressRows, trainingProgressSpec } from './training-progress-spec.js';
+import { EPOCH_DATA, PROGRESS_DATA, progressRows, trainingProgressSpec } from '@nabla/models';
+import type { TopLevelSpec } from 'vega-lite';
 
 test('progressRows: one training row per iteration, a validation row only when it validated, null for non-finite', () => {
   assert.deepEqual(progressRows({ epoch: 1, iteration: 3, miniBatchLoss: 0.5, miniBatchAccuracy: 75 }), [
@@ -25,7 +26,7 @@ test('progressRows: one training row per iteration, a validation row only when i
 });
 
 test('the spec compiles to one vega source per name, and streamed rows reach every curve', async () => {
-  const vg = compile(trainingProgressSpec({ smoothing: 2 })).spec;
+  const vg = compile(trainingProgressSpec({ smoothing: 2 }) as unknown as TopLevelSpec).spec;
   const names = (vg.data ?? []).map((d) => d.name);
   assert.equal(names.filter((n) => n === PROGRESS_DATA).length, 1);
   assert.equal(names.filter((n) => n === EPOCH_DATA).length, 1);

@@ -36,28 +36,30 @@ export class Random {
     this.spareNormal = null;
   }
 
-  /** The generator's whole state, for checkpoints: restoring it continues the same stream. */
+  /**
+   * The generator's whole state, for checkpoints: four unsigned 32-bit words, plus the cached
+   * second Box–Muller value when there is one. Plain JSON (no NaN); restoring it continues the stream.
+   */
   getState(): number[] {
-    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spareNormal ?? Number.NaN];
+    const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+    return this.spareNormal === null ? words : [...words, this.spareNormal];
   }
 
   setState(state: readonly number[]): void {
+    const words = state.slice(0, 4);
+    const spare = state.length === 5 ? state[4] : null;
     if (
-      state.length !== 5 ||
-      state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      (state.length !== 4 && state.length !== 5) ||
+      words.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff) ||
+      (spare !== null && spare !== undefined && !Number.isFinite(spare))
     ) {
       throw new ValueError(
         'Random.setState',
-        'state must be four 32-bit unsigned integers and a spare normal',
+        'state must be four 32-bit unsigned integers and optionally a finite spare normal',
       );
     }
-    [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    this.spareNormal = Number.isNaN(state[4]!) ? null : state[4]!;
+    [this.s0, this.s1, this.s2, this.s3] = words.map((v) => v | 0) as [number, number, number, number];
+    this.spareNormal = spare ?? null;
   }
 
   /** The next 32 random bits as an unsigned integer. */

@@ -46,7 +46,7 @@ export function finetuneCommand(): Command {
       '--pretrained-factor <f>',
       "learn-rate factor of the pretrained layers (Matlab's WeightLearnRateFactor); the new head learns at 1",
       Number,
-      0.1,
+      1,
     )
     .option('--freeze', 'freeze the pretrained layers (only the new head learns)', false)
     .option('--seed <n>', 'seed of the digits drawn, the new head and the shuffles', seed, 0)
