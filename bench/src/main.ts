@@ -5,6 +5,7 @@
  */
 import { type BenchOptions, parseArgs, type SuiteName } from './options.js';
 import { markdownTable, missingRows, saveSuite, writeCombined } from './report.js';
+import { targetsMarkdown } from './targets.js';
 import type { SuiteResult } from './results.js';
 
 /** Seconds of sampling per row: [full run, --quick]. */
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
       console.error(`\nsuite ${name} failed:`, e);
     }
   }
-  console.log(`wrote ${writeCombined()} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const latest = writeCombined();
+  console.log(`\nIssue 8's targets (latest results of each suite)\n\n${targetsMarkdown(latest.suites)}`);
+  console.log(`\nwrote ${latest.file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 await main();

@@ -8,6 +8,8 @@ export interface Measurement {
   rme: number | null;
   /** Samples behind the mean. */
   samples: number;
+  /** The fastest sample's seconds per call: on a shared machine, the least disturbed one. */
+  fastest: number;
   /**
    * 'benchmark.js' when sampled; 'single call' when the warm-up call exceeded the row's budget and
    * one more call was timed; 'cold call' when the warm-up call alone took over 4× the budget (and
@@ -44,8 +46,12 @@ function run(bench: Benchmark): Promise<Benchmark> {
  */
 export async function measure(name: string, fn: () => void, budget: number): Promise<Measurement> {
   const first = seconds(fn);
-  if (first >= Math.max(4 * budget, 5)) return { seconds: first, rme: null, samples: 1, method: 'cold call' };
-  if (first >= budget) return { seconds: seconds(fn), rme: null, samples: 1, method: 'single call' };
+  if (first >= Math.max(4 * budget, 5))
+    return { seconds: first, rme: null, samples: 1, fastest: first, method: 'cold call' };
+  if (first >= budget) {
+    const once = seconds(fn);
+    return { seconds: once, rme: null, samples: 1, fastest: once, method: 'single call' };
+  }
   const slow = first > 0.02;
   const minSamples = slow ? Math.max(2, Math.min(5, Math.floor(budget / first / 2))) : 5;
   const bench = slow
@@ -61,10 +67,6 @@ export async function measure(name: string, fn: () => void, budget: number): Pro
       })
     : new Benchmark(name, fn, { maxTime: budget, minSamples, delay: 0 });
   const done = await run(bench);
-  return {
-    seconds: done.stats.mean,
-    rme: done.stats.rme,
-    samples: done.stats.sample.length,
-    method: 'benchmark.js',
-  };
+  const { mean, rme, sample } = done.stats;
+  return { seconds: mean, rme, samples: sample.length, fastest: Math.min(...sample), method: 'benchmark.js' };
 }

@@ -15,10 +15,12 @@ export type SuiteName = (typeof SUITES)[number];
 
 export interface ParsedArgs {
   suites: SuiteName[];
+  /** `report`: rebuild RESULTS.md from the JSON already in results/, run nothing. */
+  reportOnly: boolean;
   options: Omit<BenchOptions, 'budget'> & { budget: number | null };
 }
 
-const USAGE = `usage: main.ts [all|${SUITES.join('|')}]... [--quick] [--only REGEX] [--libs a,b] [--budget SECONDS]`;
+const USAGE = `usage: main.ts [all|report|${SUITES.join('|')}]... [--quick] [--only REGEX] [--libs a,b] [--budget SECONDS]`;
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const suites: SuiteName[] = [];
@@ -26,6 +28,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let only: RegExp | null = null;
   let libs: Set<string> | null = null;
   let budget: number | null = null;
+  let reportOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
@@ -34,6 +37,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     else if (arg === '--libs') libs = new Set((argv[++i] ?? '').split(',').filter(Boolean));
     else if (arg === '--budget') budget = Number(argv[++i]);
     else if (arg === 'all') suites.push(...SUITES);
+    else if (arg === 'report') reportOnly = true;
     else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as SuiteName);
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
@@ -43,7 +47,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (budget !== null && !(budget > 0))
     throw new Error(`--budget must be a positive number of seconds\n${USAGE}`);
   return {
-    suites: suites.length ? [...new Set(suites)] : [...SUITES],
+    suites: reportOnly ? [] : suites.length ? [...new Set(suites)] : [...SUITES],
+    reportOnly,
     options: { quick, only, libs, budget },
   };
 }

@@ -2,16 +2,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import path from 'node:path';
 import { LIBS, type LibId, libLabel } from './libs.js';
 import { SUITES } from './options.js';
+import { formatFigure } from './report-format.js';
 import { type CaseResult, ratio, type SuiteResult } from './results.js';
+import { targetsMarkdown } from './targets.js';
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
-
-export function formatFigure(x: number): string {
-  if (x >= 100) return x.toFixed(0);
-  if (x >= 10) return x.toFixed(1);
-  if (x >= 1) return x.toFixed(2);
-  return x.toPrecision(2);
-}
 
 function formatRatio(x: number): string {
   return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`;
@@ -108,7 +103,7 @@ export function saveSuite(s: SuiteResult): string {
   return file;
 }
 
-export function writeCombined(): string {
+export function writeCombined(): { file: string; suites: SuiteResult[] } {
   const suites: SuiteResult[] = [];
   for (const name of SUITES) {
     const file = path.join(RESULTS_DIR, `${name}.json`);
@@ -121,9 +116,13 @@ export function writeCombined(): string {
     'process and the same run; compare ratios (Nabla ÷ peer, > 1 means Nabla is faster), not absolute figures,',
     'across machines. See bench/README.md for what each suite measures.',
     '',
+    "### Issue 8's targets",
+    '',
+    targetsMarkdown(suites),
+    '',
     ...suites.map(suiteMarkdown),
   ].join('\n');
   const file = path.join(RESULTS_DIR, 'RESULTS.md');
   writeAtomic(file, text);
-  return file;
+  return { file, suites };
 }

@@ -1,7 +1,7 @@
 import { type LibId, libLabel } from './libs.js';
 import { measure } from './measure.js';
 import type { BenchOptions } from './options.js';
-import { formatFigure } from './report.js';
+import { formatFigure } from './report-format.js';
 import type { CaseResult, RowResult } from './results.js';
 
 /** A library that cannot do a case's work, or a Nabla package that has not landed: the row reads n/a. */
