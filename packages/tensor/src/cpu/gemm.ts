@@ -111,7 +111,9 @@ export function gemm(m: number, n: number, k: number, packA: Packer, packB: Pack
 /**
  * The 4×4 micro-kernel: C[4×4] += Ã-panel (4×kc) · B̃-panel (kc×4), as kc rank-1 updates
  * c_ij += a_i · b_j. The 16 partial sums live in locals (registers, or the stack's L1 lines when
- * the register file runs out), so each step costs 8 loads and 16 multiply-adds.
+ * the register file runs out), so each step costs 8 loads and 16 multiply-adds. Both panels advance
+ * by 4 per step, so one running index (and a fixed distance between them) addresses both; the a_i
+ * are read one at a time, next to the four products that use them.
  */
 function micro4x4(
   a: Float64Array,
@@ -139,33 +141,32 @@ function micro4x4(
   let c31 = 0;
   let c32 = 0;
   let c33 = 0;
-  for (let p = 0; p < kc; p++) {
-    const a0 = a[ia]!;
-    const a1 = a[ia + 1]!;
-    const a2 = a[ia + 2]!;
-    const a3 = a[ia + 3]!;
-    const b0 = b[ib]!;
-    const b1 = b[ib + 1]!;
-    const b2 = b[ib + 2]!;
-    const b3 = b[ib + 3]!;
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c02 += a0 * b2;
-    c03 += a0 * b3;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c12 += a1 * b2;
-    c13 += a1 * b3;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    c22 += a2 * b2;
-    c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
-    ia += 4;
-    ib += 4;
+  const toB = ib - ia;
+  for (let i = ia, end = ia + 4 * kc; i < end; i += 4) {
+    const b0 = b[i + toB]!;
+    const b1 = b[i + toB + 1]!;
+    const b2 = b[i + toB + 2]!;
+    const b3 = b[i + toB + 3]!;
+    let ai = a[i]!;
+    c00 += ai * b0;
+    c01 += ai * b1;
+    c02 += ai * b2;
+    c03 += ai * b3;
+    ai = a[i + 1]!;
+    c10 += ai * b0;
+    c11 += ai * b1;
+    c12 += ai * b2;
+    c13 += ai * b3;
+    ai = a[i + 2]!;
+    c20 += ai * b0;
+    c21 += ai * b1;
+    c22 += ai * b2;
+    c23 += ai * b3;
+    ai = a[i + 3]!;
+    c30 += ai * b0;
+    c31 += ai * b1;
+    c32 += ai * b2;
+    c33 += ai * b3;
   }
   c[ic]! += c00;
   c[ic + 1]! += c01;
