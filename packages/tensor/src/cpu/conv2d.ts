@@ -144,6 +144,10 @@ function plan(g: Conv2dGeometry): ConvPlan {
   const colY = scratchInt32(Slot.colY, windows);
   const colX = scratchInt32(Slot.colX, windows);
   const colOut = scratchInt32(Slot.outOffset, windows);
+  const colInside = scratchInt32(Slot.colInside, windows);
+  // The last row and column a window's taps reach, relative to its corner.
+  const reachY = (KH - 1) * g.dilationHeight;
+  const reachX = (KW - 1) * g.dilationWidth;
   for (let b = 0, c = 0; b < g.batch; b++) {
     for (let oy = 0; oy < HO; oy++) {
       const y = oy * g.strideHeight - g.padHeight;
@@ -151,6 +155,7 @@ function plan(g: Conv2dGeometry): ConvPlan {
         const x = ox * g.strideWidth - g.padWidth;
         colY[c] = y;
         colX[c] = x;
+        colInside[c] = y >= 0 && y + reachY < H && x >= 0 && x + reachX < W ? 1 : 0;
         colOffset[c] = b * g.inChannels * H * W + y * W + x;
         colOut[c] = b * g.outChannels * plane + oy * WO + ox;
       }
@@ -164,7 +169,7 @@ function plan(g: Conv2dGeometry): ConvPlan {
     taps,
     plane,
     windows,
-    tables: { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX },
+    tables: { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX, colInside },
     colOut,
     chanOut,
   };
@@ -229,7 +234,7 @@ export function conv2dBackwardInputCpu(
 
 /** Adds dX̂[r, c] onto dx at the pixel tap r of window c reads (nothing for taps in the padding). */
 function col2imStorer(dx: FloatArray, offset: number, p: ConvPlan): Storer {
-  const { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX } = p.tables;
+  const { height: H, width: W, rowOffset, rowY, rowX, colOffset, colY, colX, colInside } = p.tables;
   return (strip, ld, i0, mi, j0, nj) => {
     for (let r = 0; r < mi; r++) {
       const ro = offset + rowOffset[i0 + r]!;
@@ -237,6 +242,10 @@ function col2imStorer(dx: FloatArray, offset: number, p: ConvPlan): Storer {
       const rx = rowX[i0 + r]!;
       const s = r * ld - j0;
       for (let c = j0; c < j0 + nj; c++) {
+        if (colInside[c]) {
+          dx[ro + colOffset[c]!]! += strip[s + c]!;
+          continue;
+        }
         const y = ry + colY[c]!;
         const x = rx + colX[c]!;
         if (y >= 0 && y < H && x >= 0 && x < W) dx[ro + colOffset[c]!]! += strip[s + c]!;

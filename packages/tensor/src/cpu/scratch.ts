@@ -57,4 +57,5 @@ export const Slot = {
   colX: 5,
   outOffset: 6,
   channelOffset: 7,
+  colInside: 8,
 } as const;
