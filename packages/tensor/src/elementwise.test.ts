@@ -274,3 +274,18 @@ test('reluBackward passes dy where x > 0 and 0 elsewhere (zero, negative and NaN
     /reluBackward: dy \[2\] must match x \[3\]/,
   );
 });
+
+test('float32 relu and reluBackward (branch-free on the bits) on the special values, NaNs of both signs included', () => {
+  const x = new Float32Array([0, -0, 1e-45, -1e-45, 3.5, -3.5, Infinity, -Infinity, Number.NaN, Number.NaN]);
+  new Int32Array(x.buffer)[9] = 0xffc00000 | 0; // a NaN with its sign bit set, as x86 arithmetic makes them
+  const y = relu(fromTypedArray(x, [10])).values();
+  assert.deepEqual([...y.subarray(0, 8)], [0, 0, 1e-45 as number, 0, 3.5, 0, Infinity, 0].map(Math.fround));
+  assert.ok(
+    Object.is(y[1], 0) && Object.is(y[3], 0) && Object.is(y[7], 0),
+    '−0, tiny negatives and −∞ become +0',
+  );
+  assert.ok(Number.isNaN(y[8]!) && Number.isNaN(y[9]!), 'NaN passes through whatever its sign');
+  const dy = new Float32Array(10).fill(-2);
+  const dx = reluBackward(fromTypedArray(dy, [10]), fromTypedArray(x, [10])).values();
+  assert.deepEqual([...dx], [0, 0, -2, 0, -2, 0, -2, 0, 0, 0]);
+});
