@@ -7,9 +7,10 @@ import { fromOp, type Tensor } from '../tensor.js';
  * ∂J/∂W = δ aᵀ. Broadcast batch axes are summed back.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  // A gradient nobody asked for (an input without requiresGrad, such as the data) is not computed.
   return fromOp('matmul', [a, b], nd.matmul(a.data, b.data), (dy) => [
-    nd.sumToShape(nd.matmul(dy, b.data, { transB: true }), a.shape),
-    nd.sumToShape(nd.matmul(a.data, dy, { transA: true }), b.shape),
+    a.requiresGrad ? nd.sumToShape(nd.matmul(dy, b.data, { transB: true }), a.shape) : null,
+    b.requiresGrad ? nd.sumToShape(nd.matmul(a.data, dy, { transA: true }), b.shape) : null,
   ]);
 }
 
@@ -37,9 +38,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return fromOp('linear', inputs, y.reshape(outShape), (dy) => {
     const d = dy.reshape([-1, outFeatures]);
+    // dx is skipped for the network's input (it needs no gradient): a third of a first layer's backward.
     return [
-      nd.matmul(d, weight.data).reshape(x.shape),
-      nd.matmul(d, rows, { transA: true }),
+      x.requiresGrad ? nd.matmul(d, weight.data).reshape(x.shape) : null,
+      weight.requiresGrad ? nd.matmul(d, rows, { transA: true }) : null,
       bias ? nd.sum(d, 0) : null,
     ];
   });
