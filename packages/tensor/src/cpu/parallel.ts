@@ -8,8 +8,9 @@ import { matmulRowsCpu } from './matmul.js';
 /**
  * Anything that can receive a job: a Web Worker, a worker_threads Worker, a MessagePort. The worker
  * on the other side calls `runKernelJob(message)` (see kernelJob.ts); wiring that up is the host's
- * business (a few lines in a Node subpath or a browser bundle), so this package imports no Node
- * built-ins and creates no workers itself.
+ * business, so the main entry imports no Node built-ins and creates no workers itself. In Node,
+ * `enableThreads({ threads })` from `@nabla/tensor/node` does it (worker_threads); in a browser, a
+ * bundle starts Web Workers whose entry calls `runKernelJob`.
  */
 export interface KernelWorker {
   postMessage(message: unknown): void;
