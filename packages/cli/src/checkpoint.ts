@@ -25,8 +25,8 @@ interface CheckpointState {
   config: RunConfig;
   epoch: number;
   iteration: number;
-  /** The generator's state; its fifth entry (a spare normal) is null when there is none, since JSON has no NaN. */
-  generatorState: (number | null)[];
+  /** The seeded generator's state (`Random.getState()`: four words, and a cached normal when there is one). */
+  generatorState: number[];
   optimizer: { step: number; learningRate: number };
   history: Record<string, number>[];
   elapsedSeconds: number;
@@ -49,7 +49,7 @@ export async function writeCheckpoint(
     config,
     epoch: snapshot.epoch,
     iteration: snapshot.iteration,
-    generatorState: snapshot.generatorState.map((v) => (Number.isFinite(v) ? v : null)),
+    generatorState: snapshot.generatorState,
     optimizer: { step: snapshot.optimizerState.step, learningRate: snapshot.optimizerState.learningRate },
     history: snapshot.history.map(jsonRecord),
     elapsedSeconds: snapshot.elapsedSeconds,
@@ -100,7 +100,9 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     if (typeof c[k] !== 'number') bad(`setting ${k} missing`);
   }
   if (!Number.isInteger(state.epoch) || !Number.isInteger(state.iteration)) bad('epoch or iteration missing');
-  if (!Array.isArray(state.generatorState) || state.generatorState.length !== 5)
+  // Four state words of the seeded generator, and a fifth (its cached normal) when it holds one.
+  const g = state.generatorState;
+  if (!Array.isArray(g) || (g.length !== 4 && g.length !== 5) || g.some((v) => typeof v !== 'number'))
     bad('generator state missing');
   if (!Array.isArray(state.history)) bad('history missing');
   const history = state.history.map(
@@ -112,7 +114,7 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     snapshot: {
       epoch: state.epoch,
       iteration: state.iteration,
-      generatorState: state.generatorState.map((v) => (v === null ? Number.NaN : v)),
+      generatorState: state.generatorState as number[],
       optimizerState: {
         step: state.optimizer?.step ?? 0,
         learningRate: state.optimizer?.learningRate ?? c.learnRate,
