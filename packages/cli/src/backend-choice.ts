@@ -1,6 +1,7 @@
 // A type only: the package itself is imported on demand, so the cpu path never loads gpu.js.
 import type { AutoChoice } from '@nabla/gpu';
 import { registerBackend, setBackend } from '@nabla/tensor';
+import { disableThreads, enableThreads } from '@nabla/tensor/node';
 import { UserError } from './user-error.js';
 
 export type BackendFlag = 'cpu' | 'gpu' | 'auto';
@@ -19,11 +20,18 @@ export interface BackendChoice {
  * optional @nabla/gpu, which probes whether gpu.js runs on a real GL context: 'auto' falls back
  * to the cpu and says why; 'gpu' refuses (a user error) rather than run a CPU fallback silently.
  */
-export async function chooseBackend(flag: BackendFlag): Promise<BackendChoice> {
-  if (flag === 'cpu') {
+export async function chooseBackend(flag: BackendFlag, threads = 1): Promise<BackendChoice> {
+  const cpu = async (reason: string, kernel = 'TypeScript'): Promise<BackendChoice> => {
+    if (threads > 1) {
+      // Both cores: matmul and convolution split over worker threads (deterministic for a given count).
+      await enableThreads({ threads });
+      return { name: 'cpu', kernel: `${kernel} on ${threads} threads`, reason };
+    }
+    await disableThreads();
     setBackend('cpu');
-    return { name: 'cpu', kernel: 'TypeScript', reason: 'asked for with --backend cpu' };
-  }
+    return { name: 'cpu', kernel, reason };
+  };
+  if (flag === 'cpu') return cpu('asked for with --backend cpu');
   let choice: AutoChoice;
   try {
     const gpu = await import('@nabla/gpu');
@@ -31,14 +39,12 @@ export async function chooseBackend(flag: BackendFlag): Promise<BackendChoice> {
   } catch (e) {
     const why = `@nabla/gpu could not be loaded: ${(e as Error).message.split('\n')[0]}`;
     if (flag === 'gpu') throw new UserError(`--backend gpu: ${why}`);
-    setBackend('cpu');
-    return { name: 'cpu', kernel: 'TypeScript', reason: why };
+    return cpu(why);
   }
   if (choice.name !== 'gpu') {
     if (flag === 'gpu')
       throw new UserError(`--backend gpu: no usable GPU: ${choice.reason} (use --backend cpu or auto)`);
-    setBackend('cpu');
-    return { name: 'cpu', kernel: choice.kernel, reason: choice.reason };
+    return cpu(choice.reason, choice.kernel);
   }
   const backend = choice.backend;
   registerBackend('gpu', () => backend);

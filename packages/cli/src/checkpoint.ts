@@ -17,6 +17,8 @@ export interface RunConfig {
   valSize: number;
   full: boolean;
   validationFrequency: number;
+  /** Kernel threads: the convolution gradients' rounding depends on it, so a resume keeps it (absent: 1). */
+  threads?: number;
   files: { trainImages?: string; trainLabels?: string; testImages?: string; testLabels?: string };
 }
 

@@ -163,7 +163,7 @@ describe('nabla as a user runs it', { concurrency: 3 }, () => {
     } else {
       assert.equal(gpu.code, 2);
       assert.match(gpu.stderr, /^nabla: --backend gpu: no usable GPU: .+ \(use --backend cpu or auto\)\n$/);
-      assert.match(line, /^Backend: cpu \(TypeScript\): .{10,}/);
+      assert.match(line, /^Backend: cpu \(TypeScript( on \d+ threads)?\): .{10,}/);
     }
   });
 });

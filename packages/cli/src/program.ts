@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { type ClassifyFlags, classifyImages } from './commands/classify-images.js';
 import { type CreditFlags, credit } from './commands/credit.js';
@@ -58,6 +59,12 @@ function trainCommand(model: ModelName, description: string): Command {
       )
         .choices(['cpu', 'gpu', 'auto'])
         .default('cpu'),
+    )
+    .option(
+      '--threads <n>',
+      'cpu threads for the matmul and convolution kernels (default: every core); a run is bit-reproducible for a given count',
+      positiveInt,
+      availableParallelism(),
     )
     .option('--out <dir>', "folder for the run's files (default: runs/<model>-<date>-<time>)")
     .option(

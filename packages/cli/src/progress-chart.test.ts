@@ -11,7 +11,8 @@ const trainingProgressSpec = (history: readonly ProgressPoint[], options: { titl
 
 type Row = { series: string; iteration: number; accuracy: number | null; loss: number | null };
 const rowsOf = (spec: TopLevelSpec) =>
-  (spec as unknown as { vconcat: { layer: { data: { values: Row[] } }[] }[] }).vconcat[0]!.layer[1]!.data.values;
+  (spec as unknown as { vconcat: { layer: { data: { values: Row[] } }[] }[] }).vconcat[0]!.layer[1]!.data
+    .values;
 
 /** A history like trainNetwork's: `perEpoch` iterations per epoch, validation every `every`. */
 function history(iterations: number, perEpoch: number, every: number): ProgressPoint[] {

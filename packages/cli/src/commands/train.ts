@@ -39,6 +39,7 @@ export interface TrainFlags extends DigitFiles {
   seed: number;
   validationFrequency: number;
   backend: BackendFlag;
+  threads: number;
   out?: string;
   resume?: string;
   verbose: boolean;
@@ -109,6 +110,13 @@ export async function train(
           'a resumed run reads the data files it started with; drop the --train-*/--test-* flags',
         );
     }
+    const threads = config.threads ?? 1;
+    if (explicit.has('threads') && flags.threads !== threads) {
+      throw new UserError(
+        `--threads ${flags.threads} differs from the run being resumed (${threads}); the same thread count keeps the resumed weights bit-identical`,
+      );
+    }
+    config.threads = threads;
     if (explicit.has('epochs')) config.epochs = flags.epochs;
     if (config.epochs < resumed.snapshot.epoch) {
       throw new UserError(
@@ -127,12 +135,13 @@ export async function train(
       valSize: flags.valSize,
       full: flags.full,
       validationFrequency: flags.validationFrequency,
+      threads: flags.threads,
       files: digitFiles(flags),
     };
     outDir = resolve(flags.out ?? defaultOutDir(model));
   }
 
-  const backend = await chooseBackend(flags.backend);
+  const backend = await chooseBackend(flags.backend, config.threads ?? 1);
   // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
   if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
