@@ -3,6 +3,7 @@
  * row side by side with its peers in this one process, prints the tables with Nabla ÷ peer
  * ratios, and writes bench/results/<suite>.json and bench/results/RESULTS.md.
  */
+import { enableThreads } from '@nabla/tensor/node';
 import { type BenchOptions, parseArgs, type SuiteName } from './options.js';
 import { markdownTable, missingRows, saveSuite, writeCombined } from './report.js';
 import { targetsMarkdown } from './targets.js';
@@ -31,6 +32,12 @@ async function load(suite: SuiteName): Promise<(o: BenchOptions) => Promise<Suit
 
 async function main(): Promise<void> {
   const { suites, options } = parseArgs(process.argv.slice(2));
+  // NABLA_THREADS=N runs Nabla's cpu kernels on N threads (worker_threads; 1, the default, is the
+  // single-thread reference). Peers run as they ship: TF.js wasm on one thread in Node.
+  const threads = Number(process.env.NABLA_THREADS ?? 1);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`NABLA_THREADS must be a positive integer, got ${process.env.NABLA_THREADS}`);
+  if (threads > 1) await enableThreads({ threads });
   const started = Date.now();
   for (const name of suites) {
     const budget = options.budget ?? BUDGET[name][options.quick ? 1 : 0];
