@@ -166,28 +166,23 @@ export class DataLoader implements Iterable<Batch> {
   }
 }
 
-/**
- * The generator's state for a checkpoint, with the four words as unsigned integers: xoshiro's XORs
- * leave them signed, which Random.setState refuses. Restoring also takes a null spare normal, which
- * is what JSON writes for the NaN that marks "none".
- */
+/** The generator's state for a checkpoint: `Random.getState()` is plain JSON (four words, and a cached normal when there is one). */
 function captureState(g: Random): number[] {
-  return g.getState().map((v, i) => (i < 4 ? v >>> 0 : v));
+  return g.getState();
 }
 
+/** Restores a captured state; a null fifth entry (an older checkpoint's "no cached normal") is dropped. */
 function restoreState(g: Random, state: readonly (number | null)[]): void {
-  if (!Array.isArray(state) || state.length !== 5) {
+  const values = Array.isArray(state) && state.length === 5 && state[4] === null ? state.slice(0, 4) : state;
+  if (
+    !Array.isArray(values) ||
+    (values.length !== 4 && values.length !== 5) ||
+    values.some((v) => typeof v !== 'number')
+  ) {
     throw new ValueError(
       'DataLoader.setState',
-      `a generator state has 5 numbers, got ${JSON.stringify(state)}`,
+      `a generator state has 4 or 5 numbers, got ${JSON.stringify(state)}`,
     );
   }
-  const words = state
-    .slice(0, 4)
-    .map((v) =>
-      typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff
-        ? v >>> 0
-        : Number.NaN,
-    );
-  g.setState([...words, state[4] ?? Number.NaN]);
+  g.setState(values as number[]);
 }
