@@ -287,27 +287,20 @@ function inferShape(op: string, shape: readonly number[], size: number, from: re
   return target;
 }
 
-/** Copies a strided array into a row-major buffer; the innermost axis runs as a tight loop. */
-export function copyStrided(src: NDArray, out: TypedArray, outOffset = 0): void {
-  const n = src.size;
-  if (n === 0) return;
-  const { data, shape, strides } = src;
+/**
+ * Visits the rows of a strided view in row-major order: `visit(base, k)` for the k-th row, whose
+ * elements sit at base, base + innerStride, … in the buffer. The odometer over the outer axes
+ * lives here once; callers keep a tight loop over each row.
+ */
+function forEachRow(view: NDArray, visit: (base: number, row: number) => void): void {
+  const { shape, strides } = view;
   const nd = shape.length;
-  if (nd === 0) {
-    out[outOffset] = data[src.offset]!;
-    return;
-  }
-  const inner = shape[nd - 1]!;
-  const innerStride = strides[nd - 1]!;
-  const idx = new Array<number>(nd - 1).fill(0);
-  let base = src.offset;
-  let o = outOffset;
-  for (let done = 0; done < n; done += inner) {
-    if (innerStride === 1) {
-      for (let j = 0; j < inner; j++) out[o++] = data[base + j]!;
-    } else {
-      for (let j = 0, p = base; j < inner; j++, p += innerStride) out[o++] = data[p]!;
-    }
+  const rows = nd === 0 ? 1 : view.size / shape[nd - 1]!;
+  if (view.size === 0) return;
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  let base = view.offset;
+  for (let row = 0; row < rows; row++) {
+    visit(base, row);
     for (let ax = nd - 2; ax >= 0; ax--) {
       idx[ax]!++;
       base += strides[ax]!;
@@ -318,31 +311,27 @@ export function copyStrided(src: NDArray, out: TypedArray, outOffset = 0): void 
   }
 }
 
+/** Copies a strided array into a row-major buffer; the innermost axis runs as a tight loop. */
+export function copyStrided(src: NDArray, out: TypedArray, outOffset = 0): void {
+  const { data } = src;
+  const inner = src.ndim === 0 ? 1 : src.shape[src.ndim - 1]!;
+  const step = src.ndim === 0 ? 1 : src.strides[src.ndim - 1]!;
+  forEachRow(src, (base, row) => {
+    const o = outOffset + row * inner;
+    if (step === 1) for (let j = 0; j < inner; j++) out[o + j] = data[base + j]!;
+    else for (let j = 0, p = base; j < inner; j++, p += step) out[o + j] = data[p]!;
+  });
+}
+
 /** Writes row-major `values` into the positions of a strided view (the inverse of copyStrided). */
 export function writeStrided(dst: NDArray, values: ArrayLike<number>): void {
-  const n = dst.size;
-  if (n === 0) return;
-  const { data, shape, strides } = dst;
-  const nd = shape.length;
-  if (nd === 0) {
-    data[dst.offset] = values[0]!;
-    return;
-  }
-  const inner = shape[nd - 1]!;
-  const innerStride = strides[nd - 1]!;
-  const idx = new Array<number>(nd - 1).fill(0);
-  let base = dst.offset;
-  let o = 0;
-  for (let done = 0; done < n; done += inner) {
-    for (let j = 0, p = base; j < inner; j++, p += innerStride) data[p] = values[o++]!;
-    for (let ax = nd - 2; ax >= 0; ax--) {
-      idx[ax]!++;
-      base += strides[ax]!;
-      if (idx[ax]! < shape[ax]!) break;
-      base -= strides[ax]! * shape[ax]!;
-      idx[ax] = 0;
-    }
-  }
+  const { data } = dst;
+  const inner = dst.ndim === 0 ? 1 : dst.shape[dst.ndim - 1]!;
+  const step = dst.ndim === 0 ? 1 : dst.strides[dst.ndim - 1]!;
+  forEachRow(dst, (base, row) => {
+    const o = row * inner;
+    for (let j = 0, p = base; j < inner; j++, p += step) data[p] = values[o + j]!;
+  });
 }
 
 export function isNDArray(x: unknown): x is NDArray {

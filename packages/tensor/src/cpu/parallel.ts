@@ -99,8 +99,15 @@ export function createParallelCpuBackend(
     });
     own();
     jobs.forEach((_, w) => {
-      if (Atomics.load(control, w) === 0 && Atomics.wait(control, w, 0, timeoutMs) === 'timed-out') {
-        throw new ValueError('parallel cpu', `worker ${w} did not finish within ${timeoutMs} ms`);
+      // Wait in a loop: a wake-up can be stale. A worker stores its status, then notifies; if this
+      // thread saw the status before the notify landed, that late notify wakes the wait for the
+      // NEXT job while its slot still reads 0 — which must mean "keep waiting", not "failed".
+      const deadline = Date.now() + timeoutMs;
+      while (Atomics.load(control, w) === 0) {
+        const left = deadline - Date.now();
+        if (left <= 0 || Atomics.wait(control, w, 0, left) === 'timed-out') {
+          throw new ValueError('parallel cpu', `worker ${w} did not finish within ${timeoutMs} ms`);
+        }
       }
       if (Atomics.load(control, w) !== 1) throw new ValueError('parallel cpu', `worker ${w} failed its job`);
       collect(w, views[w]!);
