@@ -3,7 +3,7 @@ import { ValueError } from './errors.js';
 /**
  * The one seeded generator behind initialization, dropout and shuffling: xoshiro128** (Blackman &
  * Vigna), seeded through splitmix32. Pure 32-bit integer arithmetic, so a seed gives the same
- * numbers bit for bit on every engine and every run. Library code never calls Math.random().
+ * numbers bit for bit on every engine and every run. Library code never uses the unseeded built-in generator.
  */
 export class Random {
   private s0 = 0;
