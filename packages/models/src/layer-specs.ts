@@ -396,7 +396,8 @@ const factories: Record<string, (...args: never[]) => LayerSpec> = {
 export function layersFromConfig(configs: readonly LayerConfig[]): LayerSpec[] {
   if (!Array.isArray(configs)) throw new ValueError('layersFromConfig', 'expected an array of layer configs');
   return configs.map((c, i) => {
-    if (typeof c !== 'object' || c === null) throw new ValueError('layersFromConfig', `entry ${i} is not a layer config object`);
+    if (typeof c !== 'object' || c === null)
+      throw new ValueError('layersFromConfig', `entry ${i} is not a layer config object`);
     const factory = factories[c.factory];
     if (!factory || !Array.isArray(c.args))
       throw new ValueError('layersFromConfig', `entry ${i}: unknown layer factory '${String(c.factory)}'`);

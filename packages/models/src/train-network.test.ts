@@ -129,3 +129,26 @@ test('bad data is refused naming the problem; a NaN loss stops training with a m
     /training stopped: the loss became (NaN|Infinity)/,
   );
 });
+
+test("executionEnvironment 'gpu' without the gpu backend registered is refused with what to do; 'cpu' trains", async () => {
+  const data = blobs(48, 6);
+  await assert.rejects(
+    trainNetwork(
+      data,
+      mlpLayers([2, 4, 3]),
+      trainingOptions('sgdm', {
+        maxEpochs: 1,
+        miniBatchSize: 16,
+        verbose: false,
+        executionEnvironment: 'gpu',
+      }),
+    ),
+    /executionEnvironment 'gpu' needs the gpu backend: call registerGpuBackend\(\) from @nabla\/gpu/,
+  );
+  const { info } = await trainNetwork(
+    data,
+    mlpLayers([2, 4, 3]),
+    trainingOptions('sgdm', { maxEpochs: 1, miniBatchSize: 16, verbose: false, executionEnvironment: 'cpu' }),
+  );
+  assert.equal(info.iterations, 3);
+});

@@ -1,7 +1,7 @@
 import { crossEntropy, noGrad, quadraticLoss, Tensor } from '@nabla/autograd';
 import { Adam, clipGradNorm, type Optimizer, SGD } from '@nabla/optim';
 import * as nd from '@nabla/tensor';
-import { type NDArray, Random, ShapeError, ValueError } from '@nabla/tensor';
+import { getBackend, type NDArray, Random, ShapeError, setBackend, ValueError } from '@nabla/tensor';
 import { assembleNetwork, Network } from './network.js';
 import type { LayerSpec } from './layer-specs.js';
 import type { IterationRecord, LabeledData, TrainingOptions } from './training-options.js';
@@ -55,6 +55,7 @@ export async function trainNetwork(
   options: TrainingOptions,
   extras: TrainNetworkExtras = {},
 ): Promise<{ net: Network; info: TrainingInfo }> {
+  selectExecutionEnvironment(options.executionEnvironment);
   const generator = new Random(options.seed);
   const net = layersOrNet instanceof Network ? layersOrNet : assembleNetwork(layersOrNet, { generator });
   const n = checkData('trainNetwork', net, data);
@@ -216,6 +217,29 @@ export async function trainNetwork(
       stopReason,
     },
   };
+}
+
+/**
+ * Matlab's ExecutionEnvironment: 'cpu' keeps a cpu backend (the reference, or its threaded form),
+ * 'gpu' selects the gpu.js backend — which `registerGpuBackend()` from @nabla/gpu must have
+ * registered (this package cannot import it) — and 'auto' (the default) runs on whatever backend
+ * the caller selected, so a choice made with setBackend (the CLI's --backend, the playground's
+ * selector) is never overridden.
+ */
+function selectExecutionEnvironment(env: TrainingOptions['executionEnvironment']): void {
+  const registered = nd.registeredBackends();
+  if (env === 'cpu') {
+    if (!getBackend().name.startsWith('cpu')) setBackend('cpu');
+  } else if (env === 'gpu') {
+    if (!registered.includes('gpu')) {
+      throw new ValueError(
+        'trainNetwork',
+        "executionEnvironment 'gpu' needs the gpu backend: call registerGpuBackend() from @nabla/gpu first (registered backends: " +
+          `${registered.join(', ')})`,
+      );
+    }
+    setBackend('gpu');
+  }
 }
 
 function now(): number {

@@ -55,7 +55,13 @@ const COLOURS = ['#0072bd', '#a6cbe9', '#000000'];
 export function progressRows(r: ProgressPoint): ProgressRow[] {
   const finite = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : v);
   const rows: ProgressRow[] = [
-    { iteration: r.iteration, epoch: r.epoch, series: 'Training', accuracy: finite(r.miniBatchAccuracy), loss: finite(r.miniBatchLoss) },
+    {
+      iteration: r.iteration,
+      epoch: r.epoch,
+      series: 'Training',
+      accuracy: finite(r.miniBatchAccuracy),
+      loss: finite(r.miniBatchLoss),
+    },
   ];
   if (r.validationLoss !== undefined || r.validationAccuracy !== undefined) {
     rows.push({
@@ -103,10 +109,18 @@ export function trainingProgressSpec(options: TrainingProgressOptions = {}): Veg
         transform: [
           { filter: "datum.series === 'Training'" },
           { filter: `isValid(datum.${field})` },
-          { window: [{ op: 'mean', field, as: 'smoothed' }], sort: [{ field: 'iteration' }], frame: [-(smoothing - 1), 0] },
+          {
+            window: [{ op: 'mean', field, as: 'smoothed' }],
+            sort: [{ field: 'iteration' }],
+            frame: [-(smoothing - 1), 0],
+          },
         ],
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'smoothed', type: 'quantitative' }, color: { datum: 'Training (smoothed)', ...colour } },
+        encoding: {
+          x,
+          y: { field: 'smoothed', type: 'quantitative' },
+          color: { datum: 'Training (smoothed)', ...colour },
+        },
       },
       {
         data: progress,
