@@ -19,16 +19,7 @@ export function matmulCpu(
   transA: boolean,
   transB: boolean,
 ): void {
-  // Strides of op(A)(i, p) and op(B)(p, j) in their buffers.
-  const aI = transA ? 1 : k;
-  const aP = transA ? m : 1;
-  const bJ = transB ? k : 1;
-  const bP = transB ? 1 : n;
-  if (m * n * k <= SMALL) {
-    smallMatmul(a, b, out, m, k, n, aI, aP, bJ, bP);
-    return;
-  }
-  gemm(m, n, k, stridedPacker(a, 0, aI, aP), stridedPacker(b, 0, bJ, bP), stridedStorer(out, 0, n));
+  matmulRowsCpu(a, b, out, m, k, n, transA, transB, 0, m);
 }
 
 /**
@@ -48,12 +39,13 @@ export function matmulRowsCpu(
   r0: number,
   r1: number,
 ): void {
+  // Strides of op(A)(i, p) and op(B)(p, j) in their buffers.
   const aI = transA ? 1 : k;
   const aP = transA ? m : 1;
   const bJ = transB ? k : 1;
   const bP = transB ? 1 : n;
   if (m * n * k <= SMALL) {
-    // The same small-product loop as matmulCpu, on the row range.
+    // Tiny products: the direct triple loop, summing in float64 like `gemm`.
     for (let i = r0; i < r1; i++) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
@@ -71,33 +63,4 @@ export function matmulRowsCpu(
     stridedPacker(b, 0, bJ, bP),
     stridedStorer(out, r0 * n, n),
   );
-}
-
-/** The direct triple loop for tiny products, summing in float64 like `gemm`. */
-function smallMatmul(
-  a: FloatArray,
-  b: FloatArray,
-  out: FloatArray,
-  m: number,
-  k: number,
-  n: number,
-  aI: number,
-  aP: number,
-  bJ: number,
-  bP: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) acc += a[i * aI + p * aP]! * b[p * bP + j * bJ]!;
-      out[i * n + j] = acc;
-    }
-  }
-}
-
-/** The transpose of a rows×cols row-major matrix, as a new cols×rows buffer. */
-export function transposeCopy(src: FloatArray, rows: number, cols: number): FloatArray {
-  const out = new (src.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
-  return out;
 }
