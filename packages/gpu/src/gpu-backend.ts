@@ -1,4 +1,5 @@
 import {
+  applyChannelEpilogue,
   type Backend,
   createCpuBackend,
   type FloatArray,
@@ -197,11 +198,13 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
       out.set(run('matmul', kern, [f32(a), f32(b)]).subarray(0, m * n));
     },
 
-    conv2d(x, w, out, g) {
-      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g);
+    conv2d(x, w, out, g, epilogue) {
+      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g, epilogue);
       const size = g.batch * g.outChannels * g.outHeight * g.outWidth;
       const kern = compile(convKey('conv2d', g), conv2dKernel as KernelSource, size, convConstants(g));
       out.set(run('conv2d', kern, [f32(x), f32(w)]).subarray(0, size));
+      // The kernel stores plain sums; bias / folded batch norm / ReLU follow as one cpu pass.
+      if (epilogue) applyChannelEpilogue(out, g.batch, g.outChannels, g.outHeight * g.outWidth, epilogue);
     },
 
     conv2dBackwardInput(dy, w, dx, g) {

@@ -1,5 +1,6 @@
 import type { Tensor } from '@nabla/autograd';
 import { ValueError } from '@nabla/tensor';
+import { fusedConvBlock } from './fused-inference.js';
 import { Module } from './module.js';
 
 /** A layer with its name, for `new Sequential(['conv1', conv], ['relu1', relu])`. */
@@ -52,8 +53,19 @@ export class Sequential extends Module {
     return this.children()[Symbol.iterator]();
   }
 
+  /**
+   * y = f_n(… f_1(x)). In evaluation mode without a graph, conv → batch norm → ReLU runs fused
+   * (see fused-inference.ts); everything else, and all of training, runs layer by layer.
+   */
   forward(x: Tensor): Tensor {
-    for (const layer of this.children()) x = layer.forward(x);
+    const layers = this.children();
+    for (let i = 0; i < layers.length; ) {
+      const fused = this.training ? null : fusedConvBlock(layers, i, x);
+      if (fused) {
+        x = fused.y;
+        i += fused.consumed;
+      } else x = layers[i++]!.forward(x);
+    }
     return x;
   }
 }

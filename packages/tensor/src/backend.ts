@@ -23,6 +23,19 @@ export interface Conv2dGeometry {
   outWidth: number;
 }
 
+/**
+ * What conv2d does to each output before storing it, fused into the store so that no second pass
+ * (and no second array) is needed: y = scale[o]·(Σ x ⋆ w) + shift[o], then max(0, y) when `relu`.
+ * With shift = b this is the layer's bias; with scale = γ/√(σ² + ε) and shift = (b − μ)·scale + β it
+ * is an evaluation-mode batch normalization folded into the convolution. A null scale means 1, a
+ * null shift 0. Both have one entry per output channel.
+ */
+export interface ChannelEpilogue {
+  scale: Float64Array | null;
+  shift: Float64Array | null;
+  relu: boolean;
+}
+
 /** The geometry of one 2-D pooling window sweep in NCHW. */
 export interface Pool2dGeometry {
   batch: number;
@@ -63,8 +76,11 @@ export interface Backend {
     transA: boolean,
     transB: boolean,
   ): void;
-  /** out[N,Co,Ho,Wo] = Σ x ⋆ w (cross-correlation, as every framework computes "convolution"); no bias. */
-  conv2d(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry): void;
+  /**
+   * out[N,Co,Ho,Wo] = Σ x ⋆ w (cross-correlation, as every framework computes "convolution"), then
+   * the epilogue, if any (bias, a folded batch normalization, ReLU).
+   */
+  conv2d(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry, epilogue?: ChannelEpilogue): void;
   /** dx[N,Ci,H,W] = the transpose of conv2d applied to dy (gradient to the input). */
   conv2dBackwardInput(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2dGeometry): void;
   /** dw[Co,Ci/groups,kh,kw] = Σ over batch and positions of dy ⊗ x patches (gradient to the filter). */

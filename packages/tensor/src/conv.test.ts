@@ -297,3 +297,55 @@ test('conv2d refuses bad geometry with errors that name the op and the shapes', 
     /conv2dBackwardFilter: output gradient must have shape \[1,2,3,3\]/,
   );
 });
+
+test('conv2d with an epilogue equals the convolution followed by scale, shift and ReLU per channel', () => {
+  fc.assert(
+    fc.property(
+      convCase,
+      fc.boolean(),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom('float32' as const, 'float64' as const),
+      (c, withScale, withShift, relu, dtype) => {
+        const x = randomArray([c.n, c.ci, c.h, c.w], c.seed, dtype);
+        const w = randomArray([c.co, c.ci / c.groups, c.kh, c.kw], c.seed + 1, dtype);
+        const scale = withScale ? randomArray([c.co], c.seed + 2, 'float64') : null;
+        const shift = withShift ? randomArray([c.co], c.seed + 3, 'float32') : null;
+        const opts = {
+          stride: [c.sh, c.sw],
+          padding: [c.ph, c.pw],
+          dilation: [c.dh, c.dw],
+          groups: c.groups,
+        } as const;
+        const plain = conv2d(x, w, opts).values();
+        const fused = conv2d(x, w, opts, { scale, shift, relu });
+        assert.equal(fused.dtype, dtype);
+        const y = fused.values();
+        const plane = fused.shape[2]! * fused.shape[3]!;
+        // The fused store applies the epilogue to the float64 sum before rounding, the reference to
+        // the rounded output: one rounding of the output type apart, measured against |k·y| + |t|.
+        const eps = dtype === 'float32' ? 2e-7 : 1e-15;
+        for (let i = 0; i < y.length; i++) {
+          const o = Math.floor(i / plane) % c.co;
+          const k = scale ? scale.values()[o]! : 1;
+          const t = shift ? shift.values()[o]! : 0;
+          let want = plain[i]! * k + t;
+          if (relu) want = Math.max(0, want);
+          const bound = 2 * eps * (Math.abs(plain[i]! * k) + Math.abs(t)) + 1e-30;
+          assert.ok(Math.abs(y[i]! - want) <= bound, `y[${i}] = ${y[i]}, expected ${want}`);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+  const x = randomArray([1, 2, 4, 4], 0, 'float32');
+  const w = randomArray([3, 2, 3, 3], 1, 'float32');
+  assert.throws(
+    () => conv2d(x, w, {}, { shift: randomArray([2], 0, 'float32') }),
+    /conv2d: epilogue shift must be a float \[3\] \(one per output channel\), got float32 \[2\]/,
+  );
+  // ReLU passes a NaN through rather than hiding it as 0 (as the relu op does).
+  const nanInput = fromTypedArray(new Float32Array(16).fill(Number.NaN), [1, 1, 4, 4]);
+  const y = conv2d(nanInput, randomArray([1, 1, 3, 3], 2, 'float32'), {}, { relu: true });
+  assert.ok(y.values().every(Number.isNaN));
+});

@@ -1,4 +1,4 @@
-import { backendFor, type Conv2dGeometry, type FloatArray } from './backend.js';
+import { backendFor, type ChannelEpilogue, type Conv2dGeometry, type FloatArray } from './backend.js';
 import { col2imAdd, im2colInto } from './cpu/conv2d.js';
 import { allocate, floatType, promote } from './dtype.js';
 import { formatShape, ShapeError, ValueError } from './errors.js';
@@ -105,16 +105,47 @@ function floatPair(op: string, a: NDArray, b: NDArray) {
 }
 
 /**
+ * What conv2d may apply to each output channel o as it stores it (see ChannelEpilogue):
+ * y = scale[o]·(x ⋆ w) + shift[o], then max(0, y) with `relu`. Each of scale and shift is a [Co] array.
+ */
+export interface ConvEpilogue {
+  scale?: NDArray | null;
+  shift?: NDArray | null;
+  relu?: boolean;
+}
+
+/**
  * Course: the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u − p, j·s + v − p].
  * Strictly a cross-correlation (the kernel is not flipped), as in every deep-learning framework;
- * with learned kernels the two are the same family. No bias here: the layer adds it.
+ * with learned kernels the two are the same family. No bias unless the epilogue adds one (the
+ * layer passes its bias as the shift, so that adding it costs no pass of its own).
  */
-export function conv2d(x: NDArray, w: NDArray, options: Conv2dOptions = {}): NDArray {
+export function conv2d(
+  x: NDArray,
+  w: NDArray,
+  options: Conv2dOptions = {},
+  epilogue?: ConvEpilogue,
+): NDArray {
   const g = conv2dGeometry('conv2d', x.shape, w.shape, options);
   const [X, W, dtype] = floatPair('conv2d', x, w);
+  const fused = epilogue ? channelEpilogue(epilogue, g.outChannels) : undefined;
   const out = allocate(dtype, g.batch * g.outChannels * g.outHeight * g.outWidth) as FloatArray;
-  backendFor(out).conv2d(X.data as FloatArray, W.data as FloatArray, out, g);
+  backendFor(out).conv2d(X.data as FloatArray, W.data as FloatArray, out, g, fused);
   return new NDArray(out, [g.batch, g.outChannels, g.outHeight, g.outWidth]);
+}
+
+/** Checks an epilogue's per-channel arrays against the output channels and takes them in float64. */
+function channelEpilogue(e: ConvEpilogue, outChannels: number): ChannelEpilogue {
+  const perChannel = (name: string, a: NDArray | null | undefined) => {
+    if (!a) return null;
+    if (a.size !== outChannels || a.ndim > 1 || a.dtype === 'int32')
+      throw new ShapeError(
+        'conv2d',
+        `epilogue ${name} must be a float [${outChannels}] (one per output channel), got ${a.dtype} ${formatShape(a.shape)}`,
+      );
+    return Float64Array.from(a.values());
+  };
+  return { scale: perChannel('scale', e.scale), shift: perChannel('shift', e.shift), relu: e.relu === true };
 }
 
 /** The gradient of conv2d with respect to its input, given dy = ∂L/∂y. */

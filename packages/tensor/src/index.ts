@@ -7,6 +7,7 @@ import './cpu/index.js';
 export {
   type Backend,
   backendFor,
+  type ChannelEpilogue,
   type Conv2dGeometry,
   cpuBackend,
   type FloatArray,
@@ -23,9 +24,11 @@ export {
   conv2dBackwardFilter,
   conv2dBackwardInput,
   conv2dGeometry,
+  type ConvEpilogue,
   im2col,
   type Pair,
 } from './conv.js';
+export { applyChannelEpilogue } from './cpu/conv2d.js';
 export { createCpuBackend } from './cpu/index.js';
 export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
 export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';

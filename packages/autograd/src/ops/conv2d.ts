@@ -18,27 +18,15 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       `bias must be [${outChannels}] for weight ${formatShape(weight.shape)}, got ${formatShape(bias.shape)}`,
     );
   }
-  let y = nd.conv2d(x.data, weight.data, options);
-  if (bias && nd.promote(y.dtype, bias.dtype) === y.dtype) addChannelBias(y, bias.data);
-  else if (bias) y = nd.add(y, bias.data.reshape([1, bias.size, 1, 1]));
+  // A bias of the output's dtype is added as the convolution stores its outputs (no pass of its own).
+  const outType = nd.floatType(nd.promote(x.dtype, weight.dtype));
+  const fuseBias = !!bias && bias.dtype !== 'int32' && nd.promote(outType, bias.dtype) === outType;
+  let y = nd.conv2d(x.data, weight.data, options, fuseBias ? { shift: bias!.data } : undefined);
+  if (bias && !fuseBias) y = nd.add(y, bias.data.reshape([1, bias.size, 1, 1]));
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return fromOp('conv2d', inputs, y, (dy) => [
     x.requiresGrad ? nd.conv2dBackwardInput(dy, weight.data, x.shape, options) : null,
     weight.requiresGrad ? nd.conv2dBackwardFilter(x.data, dy, weight.shape, options) : null,
     bias ? nd.sum(dy, [0, 2, 3]) : null,
   ]);
-}
-
-/** y[n, o, i, j] += b[o], in place on the fresh output of the convolution (no second array). */
-function addChannelBias(y: nd.NDArray, bias: nd.NDArray): void {
-  const out = y.data;
-  const b = bias.values();
-  const [n, c] = y.shape as [number, number];
-  const plane = y.size / (n * c);
-  for (let img = 0, at = 0; img < n; img++) {
-    for (let o = 0; o < c; o++) {
-      const bo = b[o]!;
-      for (const end = at + plane; at < end; at++) out[at]! += bo;
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, FloatArray } from '../backend.js';
+import type { ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
 import {
   gemm,
   type Im2colTables,
@@ -175,19 +175,26 @@ function plan(g: Conv2dGeometry): ConvPlan {
   };
 }
 
-/** Forward: Y_g = W_g · X̂_g, written straight into NCHW (image-major) order. */
-export function conv2dCpu(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry): void {
+/** Forward: Y_g = W_g · X̂_g, written straight into NCHW (image-major) order, through the epilogue if any. */
+export function conv2dCpu(
+  x: FloatArray,
+  w: FloatArray,
+  out: FloatArray,
+  g: Conv2dGeometry,
+  epilogue?: ChannelEpilogue,
+): void {
   const p = plan(g);
   for (let gr = 0; gr < g.groups; gr++) {
     const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
-    const outOffset = gr * p.cog * p.plane;
     gemm(
       p.cog,
       p.windows,
       p.taps,
       stridedPacker(w, gr * p.cog * p.taps, p.taps, 1),
       im2colPacker(xg, true),
-      nchwStorer(out, outOffset, p),
+      epilogue && (epilogue.scale || epilogue.shift || epilogue.relu)
+        ? nchwEpilogueStorer(out, gr * p.cog, p, epilogue)
+        : nchwStorer(out, gr * p.cog * p.plane, p),
     );
   }
 }
@@ -209,6 +216,61 @@ function nchwStorer(out: FloatArray, offset: number, p: ConvPlan): Storer {
       }
     }
   };
+}
+
+/**
+ * nchwStorer through the epilogue: out = scale[o]·Y + shift[o] (in float64, rounded once to the
+ * output type), then max(0, ·) with NaN passed through as ReLU does. `channel0` is the group's first
+ * output channel.
+ */
+function nchwEpilogueStorer(out: FloatArray, channel0: number, p: ConvPlan, e: ChannelEpilogue): Storer {
+  const { colOut, chanOut, plane } = p;
+  const { scale, shift, relu } = e;
+  return (strip, ld, i0, mi, j0, nj) => {
+    for (let r = 0; r < mi; r++) {
+      const o = channel0 + i0 + r;
+      const k = scale ? scale[o]! : 1;
+      const t = shift ? shift[o]! : 0;
+      const chan = channel0 * plane + chanOut[i0 + r]!;
+      const s = r * ld - j0;
+      let c = j0;
+      const end = j0 + nj;
+      while (c < end) {
+        const run = Math.min(end - c, plane - (c % plane));
+        const at = chan + colOut[c]! - c;
+        if (relu) {
+          for (const stop = c + run; c < stop; c++) {
+            const v = strip[s + c]! * k + t;
+            out[at + c] = v > 0 || Number.isNaN(v) ? v : 0;
+          }
+        } else for (const stop = c + run; c < stop; c++) out[at + c] = strip[s + c]! * k + t;
+      }
+    }
+  };
+}
+
+/**
+ * The epilogue as a pass of its own over a finished NCHW output, for backends that cannot fuse it
+ * into their store (gpu.js): the same arithmetic as the fused store, on the rounded outputs.
+ */
+export function applyChannelEpilogue(
+  out: FloatArray,
+  batch: number,
+  channels: number,
+  plane: number,
+  e: ChannelEpilogue,
+): void {
+  const { scale, shift, relu } = e;
+  for (let n = 0, at = 0; n < batch; n++) {
+    for (let o = 0; o < channels; o++) {
+      const k = scale ? scale[o]! : 1;
+      const t = shift ? shift[o]! : 0;
+      for (const end = at + plane; at < end; at++) {
+        const v = out[at]! * k + t;
+        out[at] = relu ? (v > 0 || Number.isNaN(v) ? v : 0) : v;
+      }
+    }
+  }
 }
 
 /** Backward to the input: dX̂_g = W_gᵀ · dY_g, whose entries col2im adds back onto the pixels they came from. */

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, FloatArray } from '../backend.js';
+import type { ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { matmulRowsCpu } from './matmul.js';
 
@@ -21,6 +21,8 @@ export type KernelJob =
   | (JobBase & {
       kernel: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
       geometry: Conv2dGeometry;
+      /** conv2d only: the fused bias / folded batch norm / ReLU (a few numbers per channel, cloned). */
+      epilogue?: ChannelEpilogue;
     });
 
 /** A float typed-array constructor over a (shared) buffer. */
@@ -53,7 +55,7 @@ export function runKernelJob(job: KernelJob): void {
         matmulRowsCpu(p, q, r, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
         break;
       case 'conv2d':
-        conv2dCpu(p, q, r, job.geometry);
+        conv2dCpu(p, q, r, job.geometry, job.epilogue);
         break;
       case 'conv2dBackwardInput':
         conv2dBackwardInputCpu(p, q, r, job.geometry);

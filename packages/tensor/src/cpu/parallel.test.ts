@@ -113,6 +113,14 @@ test('parallel conv2d kernels split by images: forward bit-identical, both gradi
         const dy = filled(yLen, seed + 2, false);
         const ref = { y: new Float32Array(yLen), dx: new Float32Array(xLen), dw: new Float32Array(wLen) };
         single.conv2d(x, w, ref.y, g);
+        // The fused epilogue (a folded batch norm and ReLU) travels with the job to each worker.
+        const epilogue = {
+          scale: Float64Array.from(filled(g.outChannels, seed + 3, true)),
+          shift: Float64Array.from(filled(g.outChannels, seed + 4, true)),
+          relu: true,
+        };
+        const refFused = new Float32Array(yLen);
+        single.conv2d(x, w, refFused, g, epilogue);
         single.conv2dBackwardInput(dy, w, ref.dx, g);
         single.conv2dBackwardFilter(x, dy, ref.dw, g);
         const abs = (a: Float32Array | Float64Array) => Float64Array.from(a, Math.abs);
@@ -127,6 +135,9 @@ test('parallel conv2d kernels split by images: forward bit-identical, both gradi
           backend.conv2dBackwardInput(dy, w, dx, g);
           backend.conv2dBackwardFilter(x, dy, dw, g);
           assert.deepEqual(y, ref.y);
+          const fused = new Float32Array(yLen).fill(Number.NaN);
+          backend.conv2d(x, w, fused, g, epilogue);
+          assert.deepEqual(fused, refFused);
           // Summed in another order, each gradient entry may differ by float32 rounding of its terms:
           // measured against Σ|terms| (the same kernel on absolute values), not against the entry,
           // which can cancel to almost nothing.

@@ -1,4 +1,4 @@
-import type { Backend, Conv2dGeometry, FloatArray } from '../backend.js';
+import type { Backend, ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
 import { ValueError } from '../errors.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { createCpuBackend } from './index.js';
@@ -154,6 +154,7 @@ export function createParallelCpuBackend(
     g: Conv2dGeometry,
     sizes: { first: number; second: number; out: number },
     compute: (p: FloatArray, q: FloatArray, r: FloatArray, g: Conv2dGeometry) => void,
+    epilogue?: ChannelEpilogue,
   ) => {
     const f64 = out instanceof Float64Array;
     const parts = shares(g.batch);
@@ -169,7 +170,13 @@ export function createParallelCpuBackend(
         return {
           inputs: [slice(first, sizes.first, range), slice(second, sizes.second, range)],
           outLength: filterGrad ? out.length : (range[1] - range[0]) * sizes.out,
-          job: (arrays) => ({ ...base(f64, w), arrays, kernel, geometry: sub(range) }),
+          job: (arrays) => ({
+            ...base(f64, w),
+            arrays,
+            kernel,
+            geometry: sub(range),
+            ...(epilogue ? { epilogue } : {}),
+          }),
         };
       }),
       () =>
@@ -197,9 +204,18 @@ export function createParallelCpuBackend(
     name: 'cpu-parallel',
     kernel: `TypeScript on ${threads} threads`,
     matmul,
-    conv2d: (x, w, out, g) => {
-      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g);
-      byImages('conv2d', x, w, out, g, { first: imageIn(g), second: 0, out: imageOut(g) }, conv2dCpu);
+    conv2d: (x, w, out, g, epilogue) => {
+      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g, epilogue);
+      byImages(
+        'conv2d',
+        x,
+        w,
+        out,
+        g,
+        { first: imageIn(g), second: 0, out: imageOut(g) },
+        (p, q, r, sub) => conv2dCpu(p, q, r, sub, epilogue),
+        epilogue,
+      );
     },
     conv2dBackwardInput: (dy, w, dx, g) => {
       if (convWork(g) < minWork || g.batch < threads) return single.conv2dBackwardInput(dy, w, dx, g);
