@@ -87,7 +87,9 @@ export function gemm(m: number, n: number, k: number, packA: Packer, packB: Pack
     for (let jc = 0; jc < n; jc += ncMax) {
       const nc = Math.min(ncMax, n - jc);
       const ld = roundUp(nc, NR);
-      strip.fill(0, 0, mbPad * ld);
+      // The first block of the reduction writes every tile of the strip (padding included), so the
+      // strip needs clearing only when there is no reduction at all.
+      if (k === 0) strip.fill(0, 0, mbPad * ld);
       for (let pc = 0; pc < k; pc += kcMax) {
         const kc = Math.min(kcMax, k - pc);
         packB(bp, 0, jc, nc, pc, kc);
@@ -99,7 +101,7 @@ export function gemm(m: number, n: number, k: number, packA: Packer, packB: Pack
           for (let jr = 0; jr < nc; jr += NR) {
             const bAt = jr * kc;
             for (let ir = 0; ir < mc; ir += MR)
-              micro4x4(ap, aAt + ir * kc, bp, bAt, kc, strip, (ic + ir) * ld + jr, ld);
+              micro4x4(ap, aAt + ir * kc, bp, bAt, kc, strip, (ic + ir) * ld + jr, ld, pc > 0);
           }
         }
       }
@@ -109,7 +111,7 @@ export function gemm(m: number, n: number, k: number, packA: Packer, packB: Pack
 }
 
 /**
- * The 4×4 micro-kernel: C[4×4] += Ã-panel (4×kc) · B̃-panel (kc×4), as kc rank-1 updates
+ * The 4×4 micro-kernel: C[4×4] (+)= Ã-panel (4×kc) · B̃-panel (kc×4), as kc rank-1 updates
  * c_ij += a_i · b_j. The 16 partial sums live in locals (registers, or the stack's L1 lines when
  * the register file runs out), so each step costs 8 loads and 16 multiply-adds. Both panels advance
  * by 4 per step, so one running index (and a fixed distance between them) addresses both; the a_i
@@ -124,6 +126,7 @@ function micro4x4(
   c: Float64Array,
   ic: number,
   ld: number,
+  accumulate: boolean,
 ): void {
   let c00 = 0;
   let c01 = 0;
@@ -167,6 +170,30 @@ function micro4x4(
     c31 += ai * b1;
     c32 += ai * b2;
     c33 += ai * b3;
+  }
+  // The first block of the reduction stores its tile; later ones add to it (C += Ã·B̃). Storing
+  // spares clearing the strip and reading it back, which matters when k is small (conv1's 9 taps).
+  if (!accumulate) {
+    c[ic] = c00;
+    c[ic + 1] = c01;
+    c[ic + 2] = c02;
+    c[ic + 3] = c03;
+    ic += ld;
+    c[ic] = c10;
+    c[ic + 1] = c11;
+    c[ic + 2] = c12;
+    c[ic + 3] = c13;
+    ic += ld;
+    c[ic] = c20;
+    c[ic + 1] = c21;
+    c[ic + 2] = c22;
+    c[ic + 3] = c23;
+    ic += ld;
+    c[ic] = c30;
+    c[ic + 1] = c31;
+    c[ic + 2] = c32;
+    c[ic + 3] = c33;
+    return;
   }
   c[ic]! += c00;
   c[ic + 1]! += c01;

@@ -1,6 +1,7 @@
-import type { ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
+import type { ChannelEpilogue, Conv2dGeometry, FloatArray, Pool2dGeometry } from '../backend.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { matmulRowsCpu } from './matmul.js';
+import { maxPool2dCpu } from './pool.js';
 
 /**
  * One thread's share of a kernel, as posted to a worker by the parallel cpu backend. The operands
@@ -23,6 +24,11 @@ export type KernelJob =
       geometry: Conv2dGeometry;
       /** conv2d only: the fused bias / folded batch norm / ReLU (a few numbers per channel, cloned). */
       epilogue?: ChannelEpilogue;
+    })
+  | (JobBase & {
+      /** The third array holds the pooled values, then the argmax indices as int32 in the same bytes' space. */
+      kernel: 'maxPool2d';
+      geometry: Pool2dGeometry;
     });
 
 /** A float typed-array constructor over a (shared) buffer. */
@@ -63,6 +69,14 @@ export function runKernelJob(job: KernelJob): void {
       case 'conv2dBackwardFilter':
         conv2dBackwardFilterCpu(p, q, r, job.geometry);
         break;
+      case 'maxPool2d': {
+        const [o, n] = job.arrays[2];
+        const half = n / 2;
+        const values = new Ctor(job.buffer, o * Ctor.BYTES_PER_ELEMENT, half);
+        const argmax = new Int32Array(job.buffer, (o + half) * Ctor.BYTES_PER_ELEMENT, half);
+        maxPool2dCpu(p, values, argmax, job.geometry);
+        break;
+      }
     }
   } catch (e) {
     status = 2;

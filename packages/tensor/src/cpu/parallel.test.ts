@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import ts from 'typescript';
-import type { Conv2dGeometry } from '../backend.js';
+import type { Conv2dGeometry, Pool2dGeometry } from '../backend.js';
 import { conv2dGeometry } from '../conv.js';
 import { Random } from '../random.js';
 import { createCpuBackend } from './index.js';
@@ -21,7 +21,7 @@ import { createParallelCpuBackend } from './parallel.js';
 const workerDir = mkdtempSync(join(tmpdir(), 'nabla-kernels-'));
 writeFileSync(join(workerDir, 'package.json'), '{"type":"module"}');
 mkdirSync(join(workerDir, 'cpu'));
-for (const file of ['cpu/kernelJob', 'cpu/conv2d', 'cpu/matmul', 'cpu/gemm', 'cpu/scratch']) {
+for (const file of ['cpu/kernelJob', 'cpu/conv2d', 'cpu/matmul', 'cpu/gemm', 'cpu/pool', 'cpu/scratch']) {
   const source = readFileSync(fileURLToPath(new URL(`../${file}.ts`, import.meta.url)), 'utf8');
   const js = ts.transpileModule(source, {
     compilerOptions: {
@@ -152,11 +152,59 @@ test('parallel conv2d kernels split by images: forward bit-identical, both gradi
   );
 });
 
-test('the parallel backend names itself, keeps the single-thread pooling, and small work stays on the calling thread', () => {
+test('parallel max pooling split by images equals the single-thread kernel, values and argmax indices', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        n: fc.integer({ min: 1, max: 7 }),
+        c: fc.integer({ min: 1, max: 3 }),
+        h: fc.integer({ min: 2, max: 9 }),
+        k: fc.integer({ min: 1, max: 3 }),
+        stride: fc.integer({ min: 1, max: 3 }),
+        f64: fc.boolean(),
+        seed: fc.integer(),
+      }),
+      ({ n, c, h, k, stride, f64, seed }) => {
+        const size = Math.max(h, k);
+        const out = Math.floor((size - k) / stride) + 1;
+        const g: Pool2dGeometry = {
+          batch: n,
+          channels: c,
+          inHeight: size,
+          inWidth: size + 1,
+          kernelHeight: k,
+          kernelWidth: k,
+          strideHeight: stride,
+          strideWidth: stride,
+          padHeight: 0,
+          padWidth: 0,
+          outHeight: out,
+          outWidth: Math.floor((size + 1 - k) / stride) + 1,
+        };
+        const x = filled(n * c * size * (size + 1), seed, f64);
+        // Ties (rounded values) and a NaN exercise the first-wins rules on every share.
+        for (let i = 0; i < x.length; i++) x[i] = Math.round(4 * x[i]!) / 4;
+        if (x.length > 3) x[(seed % x.length) >>> 0] = Number.NaN;
+        const count = n * c * g.outHeight * g.outWidth;
+        const alloc = (len: number) => (f64 ? new Float64Array(len) : new Float32Array(len));
+        const ref = { out: alloc(count), argmax: new Int32Array(count) };
+        single.maxPool2d(x, ref.out, ref.argmax, g);
+        for (const backend of [two, three]) {
+          const got = { out: alloc(count).fill(7), argmax: new Int32Array(count).fill(-7) };
+          backend.maxPool2d(x, got.out, got.argmax, g);
+          assert.deepEqual(got.out, ref.out);
+          assert.deepEqual(got.argmax, ref.argmax);
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+test('the parallel backend names itself, and small work stays on the calling thread', () => {
   const lazy = createParallelCpuBackend(workers, {});
   assert.equal(lazy.name, 'cpu-parallel');
   assert.equal(lazy.kernel, 'TypeScript on 3 threads');
-  assert.equal(lazy.maxPool2d, single.maxPool2d);
   // No worker is involved below minWork: a worker that never answers must not be waited for.
   const silent = createParallelCpuBackend([{ postMessage() {} }], { timeoutMs: 50 });
   const out = new Float32Array(4);

@@ -1,9 +1,10 @@
-import type { Backend, ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
+import type { Backend, ChannelEpilogue, Conv2dGeometry, FloatArray, Pool2dGeometry } from '../backend.js';
 import { ValueError } from '../errors.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { createCpuBackend } from './index.js';
 import type { KernelJob, SharedView } from './kernelJob.js';
 import { matmulRowsCpu } from './matmul.js';
+import { maxPool2dCpu } from './pool.js';
 
 /**
  * Anything that can receive a job: a Web Worker, a worker_threads Worker, a MessagePort. The worker
@@ -44,6 +45,8 @@ export function createParallelCpuBackend(
 ): Backend {
   const single = createCpuBackend();
   const minWork = options.minWork ?? 1 << 21;
+  // Pooling is a few operations per input: below ~256k inputs the copies and the hand-off cost more than half the work.
+  const minPoolInputs = options.minWork === undefined ? 1 << 18 : options.minWork;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const control = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, workers.length)));
   let arena = new SharedArrayBuffer(1 << 16);
@@ -199,9 +202,59 @@ export function createParallelCpuBackend(
   const imageIn = (g: Conv2dGeometry) => g.inChannels * g.inHeight * g.inWidth;
   const imageOut = (g: Conv2dGeometry) => g.outChannels * g.outHeight * g.outWidth;
 
+  /**
+   * Max pooling split by images. Each worker pools its images from a copy and reports argmax
+   * indices into that copy, so they are shifted by the share's first input element when collected.
+   */
+  const maxPool2d: Backend['maxPool2d'] = (x, out, argmax, g) => {
+    const planeIn = g.channels * g.inHeight * g.inWidth;
+    const planeOut = g.channels * g.outHeight * g.outWidth;
+    if (g.batch * planeIn < minPoolInputs || g.batch < threads) return single.maxPool2d(x, out, argmax, g);
+    const f64 = out instanceof Float64Array;
+    const parts = shares(g.batch);
+    const sub = ([b0, b1]: [number, number]): Pool2dGeometry => ({ ...g, batch: b1 - b0 });
+    run(
+      f64,
+      workers.map((_, w) => {
+        const [b0, b1] = parts[w + 1]!;
+        return {
+          // The values, then as many int32 indices (half of a float64 slot is left over, unused).
+          inputs: [x.subarray(b0 * planeIn, b1 * planeIn) as FloatArray, x.subarray(0, 0) as FloatArray],
+          outLength: 2 * (b1 - b0) * planeOut,
+          job: (arrays) => ({ ...base(f64, w), arrays, kernel: 'maxPool2d', geometry: sub(parts[w + 1]!) }),
+        };
+      }),
+      () => {
+        const [b0, b1] = parts[0]!;
+        maxPool2dCpu(
+          x.subarray(b0 * planeIn, b1 * planeIn) as FloatArray,
+          out.subarray(b0 * planeOut, b1 * planeOut) as FloatArray,
+          argmax.subarray(b0 * planeOut, b1 * planeOut),
+          sub(parts[0]!),
+        );
+      },
+      (w, result) => {
+        const [b0, b1] = parts[w + 1]!;
+        const count = (b1 - b0) * planeOut;
+        out.set(result.subarray(0, count), b0 * planeOut);
+        const indices = new Int32Array(
+          result.buffer,
+          result.byteOffset + count * result.BYTES_PER_ELEMENT,
+          count,
+        );
+        const shift = b0 * planeIn;
+        for (let i = 0, o = b0 * planeOut; i < count; i++, o++) {
+          const at = indices[i]!;
+          argmax[o] = at < 0 ? at : at + shift;
+        }
+      },
+    );
+  };
+
   return {
     ...single,
     name: 'cpu-parallel',
+    maxPool2d,
     kernel: `TypeScript on ${threads} threads`,
     matmul,
     conv2d: (x, w, out, g, epilogue) => {
