@@ -15,9 +15,11 @@ const CLI = path.join(ROOT, 'packages', 'cli', 'src', 'main.ts');
 function run(args: string[], timeoutSeconds: number): Promise<{ seconds: number; output: string }> {
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
+    // Exactly the README's command: `pnpm nabla …` checks the build (turbo, cached after the first
+    // run) and runs the compiled CLI, as a user's run does — not the sources through tsx.
     execFile(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI, ...args],
+      'pnpm',
+      ['--silent', 'nabla', ...args],
       {
         cwd: ROOT,
         timeout: timeoutSeconds * 1000,
@@ -107,7 +109,7 @@ export async function e2eSuite(options: BenchOptions): Promise<SuiteResult> {
     quick,
     machine,
     peers: {},
-    nabla: { ...nablaSettings(getBackend().name), command: `nabla ${args.join(' ')}` },
+    nabla: { ...nablaSettings(getBackend().name), command: `pnpm nabla ${args.join(' ')}` },
     cases: [c],
     notes: [
       'Wall time of the whole command in a child process: start-up, reading MNIST, training, validation, the test-set evaluation and writing the model.',
