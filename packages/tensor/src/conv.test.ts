@@ -6,6 +6,7 @@ import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dGeomet
 import { fromTypedArray } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
 import type { NDArray } from './ndarray.js';
+import { concat } from './join.js';
 import { Random } from './random.js';
 
 interface Case {
@@ -348,4 +349,70 @@ test('conv2d with an epilogue equals the convolution followed by scale, shift an
   const nanInput = fromTypedArray(new Float32Array(16).fill(Number.NaN), [1, 1, 4, 4]);
   const y = conv2d(nanInput, randomArray([1, 1, 3, 3], 2, 'float32'), {}, { relu: true });
   assert.ok(y.values().every(Number.isNaN));
+});
+
+test('single-channel 3×3 convolutions (a grayscale first layer) take direct loops: forward bit-identical to the GEMM, filter gradient equal to the definition', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        n: fc.integer({ min: 1, max: 3 }),
+        co: fc.integer({ min: 1, max: 6 }),
+        h: fc.integer({ min: 1, max: 12 }),
+        w: fc.integer({ min: 1, max: 12 }),
+        ph: fc.integer({ min: 0, max: 2 }),
+        pw: fc.integer({ min: 0, max: 2 }),
+        relu: fc.boolean(),
+        seed: fc.integer({ min: 0, max: 1 << 30 }),
+      }),
+      (c) => {
+        fc.pre(c.h + 2 * c.ph >= 3 && c.w + 2 * c.pw >= 3);
+        const opts = { padding: [c.ph, c.pw] } as const;
+        const x = randomArray([c.n, 1, c.h, c.w], c.seed, 'float32');
+        const w = randomArray([c.co, 1, 3, 3], c.seed + 1, 'float32');
+        const epilogue = {
+          scale: randomArray([c.co], c.seed + 2, 'float32'),
+          shift: randomArray([c.co], c.seed + 3, 'float32'),
+          relu: c.relu,
+        };
+        // The same sums through the GEMM: a second input channel of zeros adds only ±0 products
+        // after the nine real taps, which leaves every float64 sum as it was.
+        const zeros = fromTypedArray(new Float32Array(c.n * c.h * c.w), [c.n, 1, c.h, c.w]);
+        const x2 = concat([x, zeros], 1);
+        const w2 = concat([w, randomArray([c.co, 1, 3, 3], c.seed + 4, 'float32')], 1);
+        assert.deepEqual(conv2d(x, w, opts).values(), conv2d(x2, w2, opts).values());
+        assert.deepEqual(conv2d(x, w, opts, epilogue).values(), conv2d(x2, w2, opts, epilogue).values());
+        // The filter gradient against the definition, in float64.
+        const x64 = randomArray([c.n, 1, c.h, c.w], c.seed + 5, 'float64');
+        const ho = c.h + 2 * c.ph - 2;
+        const wo = c.w + 2 * c.pw - 2;
+        const dy = randomArray([c.n, c.co, ho, wo], c.seed + 6, 'float64');
+        const dw = conv2dBackwardFilter(x64, dy, [c.co, 1, 3, 3], opts).values();
+        const xv = x64.values();
+        const dv = dy.values();
+        for (let o = 0; o < c.co; o++) {
+          for (let tap = 0; tap < 9; tap++) {
+            const [i, j] = [Math.floor(tap / 3), tap % 3];
+            let want = 0;
+            let magnitude = 0;
+            for (let b = 0; b < c.n; b++)
+              for (let oy = 0; oy < ho; oy++)
+                for (let ox = 0; ox < wo; ox++) {
+                  const y = oy - c.ph + i;
+                  const xx = ox - c.pw + j;
+                  if (y < 0 || y >= c.h || xx < 0 || xx >= c.w) continue;
+                  const term = dv[((b * c.co + o) * ho + oy) * wo + ox]! * xv[(b * c.h + y) * c.w + xx]!;
+                  want += term;
+                  magnitude += Math.abs(term);
+                }
+            const got = dw[o * 9 + tap]!;
+            assert.ok(
+              Math.abs(got - want) <= 1e-14 * (magnitude + 1e-300),
+              `dw[${o}, ${i}, ${j}] = ${got}, want ${want}`,
+            );
+          }
+        }
+      },
+    ),
+    { numRuns: 80 },
+  );
 });

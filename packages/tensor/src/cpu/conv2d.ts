@@ -8,6 +8,11 @@ import {
   stridedPacker,
   stridedStorer,
 } from './gemm.js';
+import {
+  conv2dBackwardFilterSingleChannel3x3,
+  conv2dSingleChannel3x3,
+  isSingleChannel3x3,
+} from './conv2d-single-channel.js';
 import { Slot, scratchInt32 } from './scratch.js';
 
 /**
@@ -183,6 +188,7 @@ export function conv2dCpu(
   g: Conv2dGeometry,
   epilogue?: ChannelEpilogue,
 ): void {
+  if (isSingleChannel3x3(g)) return conv2dSingleChannel3x3(x, w, out, g, epilogue);
   const p = plan(g);
   for (let gr = 0; gr < g.groups; gr++) {
     const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
@@ -323,6 +329,7 @@ export function conv2dBackwardFilterCpu(
   dw: FloatArray,
   g: Conv2dGeometry,
 ): void {
+  if (isSingleChannel3x3(g)) return conv2dBackwardFilterSingleChannel3x3(x, dy, dw, g);
   const p = plan(g);
   for (let gr = 0; gr < g.groups; gr++) {
     const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };

@@ -21,7 +21,15 @@ import { createParallelCpuBackend } from './parallel.js';
 const workerDir = mkdtempSync(join(tmpdir(), 'nabla-kernels-'));
 writeFileSync(join(workerDir, 'package.json'), '{"type":"module"}');
 mkdirSync(join(workerDir, 'cpu'));
-for (const file of ['cpu/kernelJob', 'cpu/conv2d', 'cpu/matmul', 'cpu/gemm', 'cpu/pool', 'cpu/scratch']) {
+for (const file of [
+  'cpu/kernelJob',
+  'cpu/conv2d',
+  'cpu/conv2d-single-channel',
+  'cpu/matmul',
+  'cpu/gemm',
+  'cpu/pool',
+  'cpu/scratch',
+]) {
   const source = readFileSync(fileURLToPath(new URL(`../${file}.ts`, import.meta.url)), 'utf8');
   const js = ts.transpileModule(source, {
     compilerOptions: {

@@ -48,6 +48,8 @@ export const Slot = {
   packedA: 0,
   packedB: 1,
   strip: 2,
+  /** The zero-padded image of the single-channel 3×3 convolution (conv2d-single-channel.ts). */
+  paddedImage: 3,
   /** Int32 slots. */
   rowOffset: 0,
   rowY: 1,
