@@ -188,7 +188,10 @@ export function conv2dCpu(
   g: Conv2dGeometry,
   epilogue?: ChannelEpilogue,
 ): void {
-  if (isSingleChannel3x3(g)) return conv2dSingleChannel3x3(x, w, out, g, epilogue);
+  if (isSingleChannel3x3(g)) {
+    conv2dSingleChannel3x3(x, w, out, g, epilogue);
+    return;
+  }
   const p = plan(g);
   for (let gr = 0; gr < g.groups; gr++) {
     const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
@@ -329,7 +332,10 @@ export function conv2dBackwardFilterCpu(
   dw: FloatArray,
   g: Conv2dGeometry,
 ): void {
-  if (isSingleChannel3x3(g)) return conv2dBackwardFilterSingleChannel3x3(x, dy, dw, g);
+  if (isSingleChannel3x3(g)) {
+    conv2dBackwardFilterSingleChannel3x3(x, dy, dw, g);
+    return;
+  }
   const p = plan(g);
   for (let gr = 0; gr < g.groups; gr++) {
     const xg = { src: x, offset: gr * p.cig * g.inHeight * g.inWidth, ...p.tables };
