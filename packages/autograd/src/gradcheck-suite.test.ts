@@ -55,6 +55,7 @@ const required = [
   'binaryCrossEntropyWithLogits',
   'dropout',
   'batchNorm',
+  'batchNormRelu',
   'localResponseNorm',
 ];
 
