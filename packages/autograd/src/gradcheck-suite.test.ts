@@ -55,7 +55,6 @@ const required = [
   'binaryCrossEntropyWithLogits',
   'dropout',
   'batchNorm',
-  'batchNormRelu',
   'localResponseNorm',
 ];
 

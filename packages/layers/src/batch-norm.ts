@@ -68,11 +68,7 @@ abstract class BatchNorm extends Module {
   /** Checks the input and returns it as [N, C, H, W] (views, no copy). */
   protected abstract asNCHW(x: Tensor): Tensor;
 
-  /**
-   * BN(x), or max(0, BN(x)) in one pass with `relu` (what Sequential asks for when a ReLU layer
-   * follows: the same numbers as the two layers, without the ReLU's passes and arrays).
-   */
-  forward(x: Tensor, options: { relu?: boolean } = {}): Tensor {
+  forward(x: Tensor): Tensor {
     const x4 = this.asNCHW(x);
     const [n, c, h, w] = x4.shape as [number, number, number, number];
     if (c !== this.numFeatures) {
@@ -91,7 +87,6 @@ abstract class BatchNorm extends Module {
       training: this.training,
       momentum: this.momentum,
       eps: this.eps,
-      relu: options.relu === true,
     });
     if (this.training) {
       const counter = this.buffer('num_batches_tracked');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noGrad, Tensor, variable } from '@nabla/autograd';
+import { noGrad, Tensor } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
 import fc from 'fast-check';
@@ -39,9 +39,9 @@ function network(c: { ci: number; c1: number; c2: number; dtype: 'float32' | 'fl
 function countLayerCalls<T>(run: () => T): { result: T; calls: number } {
   const originals = [BatchNorm2d.prototype.forward, ReLU.prototype.forward];
   let calls = 0;
-  BatchNorm2d.prototype.forward = function (this: BatchNorm2d, x: Tensor, options?: { relu?: boolean }) {
+  BatchNorm2d.prototype.forward = function (this: BatchNorm2d, x: Tensor) {
     calls++;
-    return (originals[0] as typeof BatchNorm2d.prototype.forward).call(this, x, options);
+    return originals[0]!.call(this, x);
   };
   ReLU.prototype.forward = function (this: ReLU, x: Tensor) {
     calls++;
@@ -76,13 +76,8 @@ test('inference fuses conv → batch norm → ReLU into one convolution, equal t
           }),
         );
         // With a graph (gradients enabled) evaluation runs layer by layer: the reference.
-        // (With a graph, only BN → ReLU fuses, into one batch-norm call: exact, tested below.)
         const layered = countLayerCalls(() => net.forward(x));
-        assert.equal(
-          layered.calls,
-          3,
-          'BN → ReLU as one call, the ReLU after a conv and the last BN as layers',
-        );
+        assert.equal(layered.calls, 4, 'two batch norms and two ReLUs run as layers');
         const fused = countLayerCalls(() => noGrad(() => net.forward(x)));
         assert.equal(fused.calls, 0, 'every batch norm and ReLU was folded into its convolution');
         assert.deepEqual(fused.result.shape, layered.result.shape);
@@ -106,12 +101,12 @@ test('inference fuses conv → batch norm → ReLU into one convolution, equal t
 test('training, a wrapped forward (summary) and a batch norm left in training mode take the layer-by-layer path', () => {
   const net = network({ ci: 2, c1: 3, c2: 4, dtype: 'float32', seed: 7 });
   const x = new Tensor(nd.randomNormal([2, 2, 8, 8], 0, 1, { generator: new Random(3) }));
-  assert.equal(countLayerCalls(() => noGrad(() => net.forward(x))).calls, 3, 'training mode');
+  assert.equal(countLayerCalls(() => noGrad(() => net.forward(x))).calls, 4, 'training mode');
   net.eval();
   net.at(1).train();
-  // The first block's batch norm (training mode) is not folded into its convolution; it runs with
-  // its ReLU as one call. The other two blocks still fold into their convolutions.
-  assert.equal(countLayerCalls(() => noGrad(() => net.forward(x))).calls, 1);
+  // The first block's batch norm stays a layer (training mode), and so does the ReLU after it (no
+  // fusion across a layer that ran); the other two blocks still fuse.
+  assert.equal(countLayerCalls(() => noGrad(() => net.forward(x))).calls, 2);
   net.eval();
   // summary() wraps each layer's forward to record shapes: every layer must still be seen.
   const rows = noGrad(() => summary(net, [1, 2, 8, 8]).rows);
@@ -123,45 +118,5 @@ test('training, a wrapped forward (summary) and a batch norm left in training mo
       [1, 4, 4, 4],
       [1, 4, 1, 1],
     ],
-  );
-});
-
-test('batch norm → ReLU runs as one pass in training, bit for bit the two layers: outputs, gradients, running statistics', () => {
-  fc.assert(
-    fc.property(
-      fc.record({
-        n: fc.integer({ min: 1, max: 4 }),
-        c: fc.integer({ min: 1, max: 5 }),
-        size: fc.integer({ min: 1, max: 6 }),
-        dtype: fc.constantFrom('float32' as const, 'float64' as const),
-        seed: fc.integer({ min: 0, max: 1 << 30 }),
-      }),
-      (c) => {
-        fc.pre(c.n * c.size * c.size > 1);
-        const make = () => network({ ci: 1, c1: c.c, c2: 1, dtype: c.dtype, seed: c.seed });
-        const generator = new Random(c.seed + 1);
-        const x = nd.randomNormal([c.n, c.c, c.size, c.size], 0.2, 1, { generator, dtype: c.dtype });
-        const dy = nd.randomNormal([c.n, c.c, c.size, c.size], 0, 1, { generator, dtype: c.dtype });
-        // Fused: Sequential(BN, ReLU). Reference: the same two layers called one after the other.
-        const a = make();
-        const fusedNet = new Sequential(a.at(1), a.at(2));
-        const xa = variable(x, { requiresGrad: true });
-        const ya = fusedNet.forward(xa);
-        ya.backward(dy);
-        const b = make();
-        const xb = variable(x, { requiresGrad: true });
-        const yb = b.at(2).forward(b.at(1).forward(xb));
-        yb.backward(dy);
-        assert.equal(ya.op, 'batchNormRelu', 'the pair ran as one op');
-        assert.deepEqual(ya.data.values(), yb.data.values());
-        assert.deepEqual(xa.grad!.values(), xb.grad!.values());
-        const [bnA, bnB] = [a.at(1) as BatchNorm2d, b.at(1) as BatchNorm2d];
-        assert.deepEqual(bnA.weight!.grad!.values(), bnB.weight!.grad!.values());
-        assert.deepEqual(bnA.bias!.grad!.values(), bnB.bias!.grad!.values());
-        assert.deepEqual(bnA.runningMean.values(), bnB.runningMean.values());
-        assert.deepEqual(bnA.runningVar.values(), bnB.runningVar.values());
-      },
-    ),
-    { numRuns: 60 },
   );
 });

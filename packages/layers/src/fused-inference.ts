@@ -1,6 +1,6 @@
 import { isGradEnabled, Tensor } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
-import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+import { BatchNorm2d } from './batch-norm.js';
 import { Conv2d } from './conv2d.js';
 import { ReLU } from './activations.js';
 import type { Module } from './module.js';
@@ -68,24 +68,6 @@ export function fusedConvBlock(
     { scale: scale && nd.fromTypedArray(scale), shift: shift && nd.fromTypedArray(shift), relu },
   );
   return { y: new Tensor(y), consumed: at - i };
-}
-
-/**
- * A batch norm followed by a ReLU, in training or evaluation, with or without a graph: one pass,
- * y = max(0, BN(x)), whose backward masks dy where y = 0 — the same numbers, bit for bit, as the two
- * layers (see batchNorm's `relu`), with two passes over the activations and two arrays fewer.
- * Null unless layers[i] is a batch norm followed by a ReLU, both with their classes' own forward.
- */
-export function fusedBatchNormRelu(
-  layers: readonly Module[],
-  i: number,
-  x: Tensor,
-): { y: Tensor; consumed: number } | null {
-  const bn = layers[i];
-  const relu = layers[i + 1];
-  if (!(bn instanceof BatchNorm1d || bn instanceof BatchNorm2d) || !(relu instanceof ReLU)) return null;
-  if (Object.hasOwn(bn, 'forward') || Object.hasOwn(relu, 'forward')) return null;
-  return { y: bn.forward(x, { relu: true }), consumed: 2 };
 }
 
 /** In evaluation mode, and with the class's own forward (not one wrapped by a probe or summary()). */

@@ -1,6 +1,6 @@
 import type { Tensor } from '@nabla/autograd';
 import { ValueError } from '@nabla/tensor';
-import { fusedBatchNormRelu, fusedConvBlock } from './fused-inference.js';
+import { fusedConvBlock } from './fused-inference.js';
 import { Module } from './module.js';
 
 /** A layer with its name, for `new Sequential(['conv1', conv], ['relu1', relu])`. */
@@ -54,14 +54,13 @@ export class Sequential extends Module {
   }
 
   /**
-   * y = f_n(… f_1(x)). In evaluation mode without a graph, conv → batch norm → ReLU runs as one
-   * convolution; otherwise batch norm → ReLU runs as one pass (see fused-inference.ts). The rest
-   * runs layer by layer.
+   * y = f_n(… f_1(x)). In evaluation mode without a graph, conv → batch norm → ReLU runs fused
+   * (see fused-inference.ts); everything else, and all of training, runs layer by layer.
    */
   forward(x: Tensor): Tensor {
     const layers = this.children();
     for (let i = 0; i < layers.length; ) {
-      const fused = (this.training ? null : fusedConvBlock(layers, i, x)) ?? fusedBatchNormRelu(layers, i, x);
+      const fused = this.training ? null : fusedConvBlock(layers, i, x);
       if (fused) {
         x = fused.y;
         i += fused.consumed;

@@ -8,12 +8,6 @@ export interface BatchNormOptions {
   /** running ← (1 − momentum)·running + momentum·batch (PyTorch's convention). */
   momentum?: number;
   eps?: number;
-  /**
-   * Apply the ReLU that follows the batch norm in the course's blocks (BN → ReLU) in the same pass:
-   * y = max(0, BN(x)), with the backward passing dy only where y > 0 — exactly BN then ReLU, two
-   * passes over the activations (and two arrays) fewer.
-   */
-  relu?: boolean;
 }
 
 /**
@@ -32,7 +26,7 @@ export function batchNorm(
   runningVar: NDArray,
   options: BatchNormOptions,
 ): Tensor {
-  const { training, momentum = 0.1, eps = 1e-5, relu = false } = options;
+  const { training, momentum = 0.1, eps = 1e-5 } = options;
   if (x.ndim !== 2 && x.ndim !== 4)
     throw new ShapeError('batchNorm', `input must be [N, C] or [N, C, H, W], got ${formatShape(x.shape)}`);
   const [n, c] = x.shape as [number, number];
@@ -90,16 +84,11 @@ export function batchNorm(
     const mu = mean[ch]!;
     const k = scale[ch]!;
     const bc = b ? b[ch]! : 0;
-    // Math.max(0, ·) is the ReLU op exactly: −0 becomes +0 and a NaN passes through.
-    if (relu) for (let i = at; i < end; i++) y[i] = Math.max(0, (X[i]! - mu) * k + bc);
-    else for (let i = at; i < end; i++) y[i] = (X[i]! - mu) * k + bc;
+    for (let i = at; i < end; i++) y[i] = (X[i]! - mu) * k + bc;
   });
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
-  return fromOp(relu ? 'batchNormRelu' : 'batchNorm', inputs, new nd.NDArray(y, x.shape), (dyArray) => {
+  return fromOp('batchNorm', inputs, new nd.NDArray(y, x.shape), (dyArray) => {
     const dy = dyArray.astype(dtype).values() as FloatArray;
-    // With the ReLU fused, the gradient reaching the batch norm is dy where y > 0, else +0 (the
-    // ReLU's f′(z) = 1 for z > 0, else 0, read on y = max(0, z), which is positive exactly where z
-    // is): both loops below read it that way, so no masked copy of dy is made.
     // Σ dy and Σ dy·x̂ per channel, with x̂ = (x − μ)·invStd recomputed rather than stored.
     const sumDy = new Float64Array(c);
     const sumDyXHat = new Float64Array(c);
@@ -107,18 +96,10 @@ export function batchNorm(
       const mu = mean[ch]!;
       let sd = 0;
       let sdx = 0;
-      if (relu) {
-        for (let i = at; i < end; i++) {
-          const d = y[i]! > 0 ? dy[i]! : 0;
-          sd += d;
-          sdx += d * (X[i]! - mu);
-        }
-      } else {
-        for (let i = at; i < end; i++) {
-          const d = dy[i]!;
-          sd += d;
-          sdx += d * (X[i]! - mu);
-        }
+      for (let i = at; i < end; i++) {
+        const d = dy[i]!;
+        sd += d;
+        sdx += d * (X[i]! - mu);
       }
       sumDy[ch]! += sd;
       sumDyXHat[ch]! += sdx * invStd[ch]!;
@@ -131,8 +112,7 @@ export function batchNorm(
       const mu = mean[ch]!;
       const t = training ? (k * invStd[ch]! * sumDyXHat[ch]!) / m : 0;
       const b0 = training ? (k * sumDy[ch]!) / m : 0;
-      if (relu) for (let i = at; i < end; i++) dx[i] = (y[i]! > 0 ? dy[i]! : 0) * k - (X[i]! - mu) * t - b0;
-      else for (let i = at; i < end; i++) dx[i] = dy[i]! * k - (X[i]! - mu) * t - b0;
+      for (let i = at; i < end; i++) dx[i] = dy[i]! * k - (X[i]! - mu) * t - b0;
     });
     const grads: NDArray[] = [new nd.NDArray(dx, x.shape)];
     if (gamma) grads.push(nd.fromTypedArray(nd.allocate(dtype, c).map((_, ch) => sumDyXHat[ch]!)));
