@@ -26,7 +26,7 @@ export type KernelJob =
       epilogue?: ChannelEpilogue;
     })
   | (JobBase & {
-      /** The third array holds the pooled values, then the argmax indices as int32 in the same bytes' space. */
+      /** The result array holds the pooled values, then as many argmax indices stored as int32. */
       kernel: 'maxPool2d';
       geometry: Pool2dGeometry;
     });
@@ -42,8 +42,11 @@ interface JobBase {
   control: Int32Array;
   slot: number;
   float64: boolean;
-  /** [offset, length] in elements of the kernel's three arrays, in the Backend method's order. */
-  arrays: [[number, number], [number, number], [number, number]];
+  /**
+   * [offset, length] in elements of the kernel's arrays, in the Backend method's order: its inputs,
+   * then its result (matmul and the convolutions: two inputs; max pooling: one).
+   */
+  arrays: [number, number][];
 }
 
 /** Runs a job on this thread and signals its slot: the whole body of a kernel worker. */
@@ -54,27 +57,26 @@ export function runKernelJob(job: KernelJob): void {
     const [p, q, r] = job.arrays.map(([o, n]) => new Ctor(job.buffer, o * Ctor.BYTES_PER_ELEMENT, n)) as [
       FloatArray,
       FloatArray,
-      FloatArray,
+      FloatArray?,
     ];
     switch (job.kernel) {
       case 'matmul':
-        matmulRowsCpu(p, q, r, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
+        matmulRowsCpu(p, q, r!, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
         break;
       case 'conv2d':
-        conv2dCpu(p, q, r, job.geometry, job.epilogue);
+        conv2dCpu(p, q, r!, job.geometry, job.epilogue);
         break;
       case 'conv2dBackwardInput':
-        conv2dBackwardInputCpu(p, q, r, job.geometry);
+        conv2dBackwardInputCpu(p, q, r!, job.geometry);
         break;
       case 'conv2dBackwardFilter':
-        conv2dBackwardFilterCpu(p, q, r, job.geometry);
+        conv2dBackwardFilterCpu(p, q, r!, job.geometry);
         break;
       case 'maxPool2d': {
-        const [o, n] = job.arrays[2];
-        const half = n / 2;
-        const values = new Ctor(job.buffer, o * Ctor.BYTES_PER_ELEMENT, half);
-        const argmax = new Int32Array(job.buffer, (o + half) * Ctor.BYTES_PER_ELEMENT, half);
-        maxPool2dCpu(p, values, argmax, job.geometry);
+        // Here q is the result: the values in its first half, the indices' bytes in its second.
+        const half = q.length / 2;
+        const argmax = new Int32Array(q.buffer, q.byteOffset + half * q.BYTES_PER_ELEMENT, half);
+        maxPool2dCpu(p, q.subarray(0, half) as FloatArray, argmax, job.geometry);
         break;
       }
     }

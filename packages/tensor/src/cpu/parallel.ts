@@ -68,13 +68,13 @@ export function createParallelCpuBackend(
   };
 
   /**
-   * Posts one job per worker (their operands copied into the arena), runs `own` here, waits, and
-   * hands each worker's arena result to `collect`.
+   * Posts one job per worker (its operands copied into the arena, one after another, then room for
+   * its result), runs `own` here, waits, and hands each worker's arena result to `collect`.
    */
   const run = (
     float64: boolean,
     jobs: {
-      inputs: [FloatArray, FloatArray];
+      inputs: readonly FloatArray[];
       outLength: number;
       job: (arrays: KernelJob['arrays']) => KernelJob;
     }[],
@@ -83,20 +83,21 @@ export function createParallelCpuBackend(
   ) => {
     const Ctor: SharedView = float64 ? Float64Array : Float32Array;
     let total = 0;
-    for (const j of jobs) total += j.inputs[0].length + j.inputs[1].length + j.outLength;
+    for (const j of jobs) for (const a of j.inputs) total += a.length;
+    for (const j of jobs) total += j.outLength;
     const buffer = reserve(total * Ctor.BYTES_PER_ELEMENT);
     const views: FloatArray[] = [];
     let at = 0;
     jobs.forEach((j, w) => {
-      const arrays: KernelJob['arrays'] = [
-        [at, j.inputs[0].length],
-        [at + j.inputs[0].length, j.inputs[1].length],
-        [at + j.inputs[0].length + j.inputs[1].length, j.outLength],
-      ];
-      new Ctor(buffer, at * Ctor.BYTES_PER_ELEMENT, j.inputs[0].length).set(j.inputs[0]);
-      new Ctor(buffer, arrays[1][0] * Ctor.BYTES_PER_ELEMENT, j.inputs[1].length).set(j.inputs[1]);
-      views.push(new Ctor(buffer, arrays[2][0] * Ctor.BYTES_PER_ELEMENT, j.outLength));
-      at = arrays[2][0] + j.outLength;
+      const arrays: KernelJob['arrays'] = [];
+      for (const input of j.inputs) {
+        new Ctor(buffer, at * Ctor.BYTES_PER_ELEMENT, input.length).set(input);
+        arrays.push([at, input.length]);
+        at += input.length;
+      }
+      arrays.push([at, j.outLength]);
+      views.push(new Ctor(buffer, at * Ctor.BYTES_PER_ELEMENT, j.outLength));
+      at += j.outLength;
       Atomics.store(control, w, 0);
       workers[w]!.postMessage(j.job(arrays));
     });
@@ -218,8 +219,8 @@ export function createParallelCpuBackend(
       workers.map((_, w) => {
         const [b0, b1] = parts[w + 1]!;
         return {
+          inputs: [x.subarray(b0 * planeIn, b1 * planeIn) as FloatArray],
           // The values, then as many int32 indices (half of a float64 slot is left over, unused).
-          inputs: [x.subarray(b0 * planeIn, b1 * planeIn) as FloatArray, x.subarray(0, 0) as FloatArray],
           outLength: 2 * (b1 - b0) * planeOut,
           job: (arrays) => ({ ...base(f64, w), arrays, kernel: 'maxPool2d', geometry: sub(parts[w + 1]!) }),
         };
