@@ -28,7 +28,7 @@ export {
   im2col,
   type Pair,
 } from './conv.js';
-export { applyChannelEpilogue } from './cpu/conv2d.js';
+export { applyChannelEpilogue } from './cpu/epilogue.js';
 export { createCpuBackend } from './cpu/index.js';
 export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
 export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';

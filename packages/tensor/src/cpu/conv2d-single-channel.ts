@@ -1,4 +1,5 @@
 import type { ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
+import { reluValue } from './epilogue.js';
 import { Slot, scratchFloat64 } from './scratch.js';
 
 /**
@@ -138,11 +139,10 @@ export function conv2dSingleChannel3x3(
             s2 = s2 * k + t;
             s3 = s3 * k + t;
             if (relu) {
-              // max(0, ·) that lets a NaN through, as the ReLU op does.
-              s0 = s0 > 0 || Number.isNaN(s0) ? s0 : 0;
-              s1 = s1 > 0 || Number.isNaN(s1) ? s1 : 0;
-              s2 = s2 > 0 || Number.isNaN(s2) ? s2 : 0;
-              s3 = s3 > 0 || Number.isNaN(s3) ? s3 : 0;
+              s0 = reluValue(s0);
+              s1 = reluValue(s1);
+              s2 = reluValue(s2);
+              s3 = reluValue(s3);
             }
           }
           out[at] = s0;

@@ -13,6 +13,7 @@ import {
   conv2dSingleChannel3x3,
   isSingleChannel3x3,
 } from './conv2d-single-channel.js';
+import { reluValue } from './epilogue.js';
 import { Slot, scratchInt32 } from './scratch.js';
 
 /**
@@ -249,37 +250,12 @@ function nchwEpilogueStorer(out: FloatArray, channel0: number, p: ConvPlan, e: C
         const at = chan + colOut[c]! - c;
         if (relu) {
           for (const stop = c + run; c < stop; c++) {
-            const v = strip[s + c]! * k + t;
-            out[at + c] = v > 0 || Number.isNaN(v) ? v : 0;
+            out[at + c] = reluValue(strip[s + c]! * k + t);
           }
         } else for (const stop = c + run; c < stop; c++) out[at + c] = strip[s + c]! * k + t;
       }
     }
   };
-}
-
-/**
- * The epilogue as a pass of its own over a finished NCHW output, for backends that cannot fuse it
- * into their store (gpu.js): the same arithmetic as the fused store, on the rounded outputs.
- */
-export function applyChannelEpilogue(
-  out: FloatArray,
-  batch: number,
-  channels: number,
-  plane: number,
-  e: ChannelEpilogue,
-): void {
-  const { scale, shift, relu } = e;
-  for (let n = 0, at = 0; n < batch; n++) {
-    for (let o = 0; o < channels; o++) {
-      const k = scale ? scale[o]! : 1;
-      const t = shift ? shift[o]! : 0;
-      for (const end = at + plane; at < end; at++) {
-        const v = out[at]! * k + t;
-        out[at] = relu ? (v > 0 || Number.isNaN(v) ? v : 0) : v;
-      }
-    }
-  }
 }
 
 /** Backward to the input: dX̂_g = W_gᵀ · dY_g, whose entries col2im adds back onto the pixels they came from. */

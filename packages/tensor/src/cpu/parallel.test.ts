@@ -25,6 +25,7 @@ for (const file of [
   'cpu/kernelJob',
   'cpu/conv2d',
   'cpu/conv2d-single-channel',
+  'cpu/epilogue',
   'cpu/matmul',
   'cpu/gemm',
   'cpu/pool',
