@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { threadCount } from '@nabla/tensor/node';
 
 /** Where and when figures were measured: ratios travel between machines, absolute figures do not. */
 export interface MachineInfo {
@@ -11,6 +13,21 @@ export interface MachineInfo {
   date: string;
   /** 1-minute load average when the suite started: above ~1 the machine was shared during the run. */
   loadAverage: number;
+  /** The commit the figures were measured at (with "+dirty" when the tree had uncommitted changes). */
+  commit: string;
+  /** Threads Nabla's kernels ran on (NABLA_THREADS; peers run as they ship). */
+  threads: number;
+}
+
+function commit(): string {
+  try {
+    const git = (args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    return `${git(['rev-parse', 'HEAD'])}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export function machineInfo(): MachineInfo {
@@ -24,5 +41,7 @@ export function machineInfo(): MachineInfo {
     platform: `${os.platform()} ${os.arch()}`,
     date: new Date().toISOString(),
     loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
+    commit: commit(),
+    threads: threadCount(),
   };
 }

@@ -57,6 +57,7 @@ function machineLine(s: SuiteResult): string {
   const m = s.machine;
   return (
     `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${m.date.slice(0, 16).replace('T', ' ')} UTC; ` +
+    `commit ${m.commit?.slice(0, 12) ?? 'not recorded'}, Nabla on ${m.threads ?? 1} thread(s); ` +
     `load average ${m.loadAverage} at start, ${s.loadAverageAfter} at end${s.quick ? '; **--quick run: smoke figures, short samples**' : ''}`
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Example 4 — credit approval on the real German Credit data (1,000 applications; UCI, CC BY 4.0):
  * 10-fold stratified cross-validation of an MLP, then a decision for the course's applicant.
- *   pnpm --filter @nabla/examples credit
+ *   pnpm --filter @nabla/examples credit [-- --json docs/results/credit.json]
  */
 import { loadGermanCredit } from '@nabla/data/node';
 import {
@@ -12,6 +12,7 @@ import {
   decideApplicant,
   trainCreditModel,
 } from '@nabla/models';
+import { writeResultsFile } from './provenance.js';
 
 const data = loadGermanCredit();
 const started = Date.now();
@@ -44,4 +45,24 @@ for (const threshold of [0.5, COST_THRESHOLD]) {
   console.log(
     `decision at threshold ${threshold.toFixed(3)}: ${d.decision.toUpperCase()} (p(good) = ${d.probability.toFixed(3)})`,
   );
+}
+
+const args = process.argv.slice(2);
+const jsonAt = args.indexOf('--json');
+if (jsonAt >= 0 && args[jsonAt + 1]) {
+  const decisions = [0.5, COST_THRESHOLD].map((threshold) => decideApplicant(model, row, threshold));
+  const written = writeResultsFile(
+    args[jsonAt + 1]!,
+    `pnpm --filter @nabla/examples credit -- ${args.join(' ')}`,
+    1,
+    {
+      accuracy: report.accuracy,
+      auc: report.auc,
+      cost: report.cost,
+      costAtCostThreshold: report.costAtCostThreshold,
+      baseline: report.baseline,
+      applicant: decisions,
+    },
+  );
+  console.log(`results: ${written}`);
 }

@@ -5,7 +5,7 @@
  * trained from scratch on the same 300 digits, with the same epochs, batch size and learning
  * rate, is the comparison. Accuracy on the official test digits 5–9; mean ± sd over seeds.
  *
- *   pnpm --filter @nabla/examples finetune [-- --seeds 0,1,2,3,4 --out runs/finetune]
+ *   pnpm --filter @nabla/examples finetune [-- --seeds 0,1,2,3,4 --out runs/finetune --json docs/results/finetune-15.json]
  *
  * Pretraining (10,000 digits 0–4, 2,000 per class, 2 epochs of sgdm) runs once and is cached in
  * the output folder as pretrained.safetensors; each seed draws its own 300 digits, its own new
@@ -31,6 +31,7 @@ import {
 } from '@nabla/models';
 import type { NDArray } from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
+import { writeResultsFile } from './provenance.js';
 import { takeLabels, takeRows } from './rows.js';
 
 const args = process.argv.slice(2);
@@ -147,3 +148,16 @@ writeFileSync(
   `${JSON.stringify({ recipe, pretrainedFactor, perClass, testDigits: test59.y.length, rows, finetuned: f, scratch: s }, null, 2)}\n`,
 );
 writeFileSync(join(out, 'results.md'), `${table}\n`);
+const json = option('--json', '');
+if (json) {
+  const written = writeResultsFile(json, `pnpm --filter @nabla/examples finetune -- ${args.join(' ')}`, 1, {
+    recipe,
+    pretrainedFactor,
+    perClass,
+    testDigits: test59.y.length,
+    rows,
+    finetuned: f,
+    scratch: s,
+  });
+  console.log(`results: ${written}`);
+}
