@@ -17,8 +17,8 @@ follow it (docs/matlab.md):
   - Shuffle 'once': the training data are shuffled once, before training, and every epoch walks
     them in that order (--shuffle every-epoch for the other option);
   - BatchNormalizationStatistics 'population': after training, one more pass over the training
-    data in mini-batches (no parameter update) and the layers keep the mean of the mini-batch means
-    and of the mini-batch variances (--bn-stats moving keeps PyTorch's running averages).
+    data in mini-batches (no parameter update), and each batch-norm layer keeps the mean and
+    variance of everything it saw (--bn-stats moving keeps PyTorch's running averages).
 Speed figures from this script are PyTorch's on this machine's CPU threads (--threads, default 2).
 """
 import argparse
@@ -85,15 +85,40 @@ def parameter_groups(net, l2):
 
 
 def population_statistics(net, X, batch):
-    """Matlab's 'population' statistics: one pass over the training data, mean of the batch statistics."""
+    """Matlab's 'population' statistics, as Nabla's computePopulationStatistics computes them: one
+    pass over the training data in mini-batches (the last partial batch included; a lone last
+    example joins the batch before it), each batch normalized by its own statistics as in training,
+    while every batch-norm layer accumulates the exact mean and biased variance of all it sees."""
     bns = [m for m in net if isinstance(m, nn.BatchNorm2d)]
-    for bn in bns:
-        bn.reset_running_stats()
-        bn.momentum = None  # cumulative average over the pass
+    sums = {bn: [0, torch.zeros(bn.num_features, dtype=torch.float64), torch.zeros(bn.num_features, dtype=torch.float64)] for bn in bns}
+
+    def collect(bn, inputs, _output):
+        x = inputs[0].detach().to(torch.float64)
+        s = sums[bn]
+        s[0] += x.numel() // x.shape[1]
+        s[1] += x.sum(dim=(0, 2, 3))
+        s[2] += (x * x).sum(dim=(0, 2, 3))
+
+    hooks = [bn.register_forward_hook(collect) for bn in bns]
     net.train()
+    saved = [(bn.running_mean.clone(), bn.running_var.clone(), bn.num_batches_tracked.clone()) for bn in bns]
     with torch.no_grad():
-        for i in range(0, len(X), batch):
-            net(X[i:i + batch])
+        n = len(X)
+        start = 0
+        while start < n:
+            end = min(n, start + batch)
+            if n - end == 1:
+                end = n
+            net(X[start:end])
+            start = end
+    for h in hooks:
+        h.remove()
+    for bn, (_, _, tracked) in zip(bns, saved):
+        count, s1, s2 = sums[bn]
+        mean = s1 / count
+        bn.running_mean.copy_(mean.to(torch.float32))
+        bn.running_var.copy_((s2 / count - mean * mean).clamp_min(0).to(torch.float32))
+        bn.num_batches_tracked.copy_(tracked)
 
 
 def run(a, seed, x, y, xt, yt):
