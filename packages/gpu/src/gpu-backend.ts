@@ -1,5 +1,4 @@
 import {
-  applyChannelEpilogue,
   type Backend,
   createCpuBackend,
   type FloatArray,
@@ -198,13 +197,12 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
       out.set(run('matmul', kern, [f32(a), f32(b)]).subarray(0, m * n));
     },
 
-    conv2d(x, w, out, g, epilogue) {
-      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g, epilogue);
+    conv2d(x, w, out, g) {
+      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g);
       const size = g.batch * g.outChannels * g.outHeight * g.outWidth;
       const kern = compile(convKey('conv2d', g), conv2dKernel as KernelSource, size, convConstants(g));
+      // Plain sums: a bias, a folded batch norm or a ReLU runs as the default composition (no fusedConv2d).
       out.set(run('conv2d', kern, [f32(x), f32(w)]).subarray(0, size));
-      // The kernel stores plain sums; bias / folded batch norm / ReLU follow as one cpu pass.
-      if (epilogue) applyChannelEpilogue(out, g.batch, g.outChannels, g.outHeight * g.outWidth, epilogue);
     },
 
     conv2dBackwardInput(dy, w, dx, g) {
