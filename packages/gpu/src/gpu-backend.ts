@@ -35,12 +35,12 @@ export interface Placement {
   readonly conv2d: 'gpu.js';
   readonly conv2dBackwardInput: 'gpu.js';
   readonly conv2dBackwardFilter: 'gpu.js';
-  /** Pooling is a cheap gather/scatter, not worth a device round trip: the cpu reference runs it. */
+  /** Pooling is a cheap gather/scatter, not worth a device round trip: the cpu backend runs it. */
   readonly maxPool2d: 'cpu';
   readonly maxPool2dBackward: 'cpu';
   readonly avgPool2d: 'cpu';
   readonly avgPool2dBackward: 'cpu';
-  /** backendFor() routes float64 work to the cpu reference: gpu.js computes in float32 only. */
+  /** backendFor() routes float64 work to the cpu backend: gpu.js computes in float32 only. */
   readonly float64: 'cpu';
 }
 
@@ -227,7 +227,7 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
         convConstants(g),
       );
       const partials = run('conv2dBackwardFilter', kern, [f32(x), f32(dy)]);
-      // dW = Σ_n partial_n: the batch sum, in image order as the cpu reference adds it.
+      // dW = Σ_n partial_n: the batch sum, in image order as the cpu backend adds it.
       dw.fill(0);
       for (let n = 0; n < g.batch; n++) {
         const o = n * perImage;
