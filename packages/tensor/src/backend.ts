@@ -149,6 +149,8 @@ export interface Backend {
     xScale: Float64Array,
     shift: Float64Array,
   ): void;
+  /** Optional: out[c] = Σ_n Σ_k x[n, c, k], the sum over all but the channel axis (a bias gradient). */
+  sumChannels?(x: FloatArray, g: ChannelGeometry, out: Float64Array): void;
   /** Releases whatever the backend holds (GPU textures); a no-op on the cpu. */
   dispose?(): void;
 }
@@ -161,7 +163,8 @@ export type OptionalKernel =
   | 'batchNormStatistics'
   | 'batchNormForward'
   | 'batchNormBackwardSums'
-  | 'batchNormBackwardInput';
+  | 'batchNormBackwardInput'
+  | 'sumChannels';
 
 const registry = new Map<string, () => Backend>([
   ['cpu', createCpuBackend],

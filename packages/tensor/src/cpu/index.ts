@@ -8,6 +8,7 @@ import {
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { matmulCpu } from './matmul.js';
 import { avgPool2dBackwardCpu, avgPool2dCpu, maxPool2dBackwardCpu, maxPool2dCpu } from './pool.js';
+import { sumChannelsCpu } from './reduce.js';
 import { reluBackwardCpu, reluCpu } from './relu.js';
 
 /**
@@ -37,5 +38,6 @@ export function createCpuBackend(): Backend {
     batchNormForward: batchNormForwardCpu,
     batchNormBackwardSums: batchNormBackwardSumsCpu,
     batchNormBackwardInput: batchNormBackwardInputCpu,
+    sumChannels: sumChannelsCpu,
   };
 }

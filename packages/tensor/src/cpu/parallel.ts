@@ -260,14 +260,8 @@ export function createParallelCpuBackend(
     matmul,
     conv2d: (x, w, out, g) => {
       if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g);
-      byImages(
-        'conv2d',
-        x,
-        w,
-        out,
-        g,
-        { first: imageIn(g), second: 0, out: imageOut(g) },
-        (p, q, r, sub) => conv2dCpu(p, q, r, sub),
+      byImages('conv2d', x, w, out, g, { first: imageIn(g), second: 0, out: imageOut(g) }, (p, q, r, sub) =>
+        conv2dCpu(p, q, r, sub),
       );
     },
     fusedConv2d: (x, w, out, g, epilogue) => {

@@ -12,6 +12,7 @@ import { matmulReference } from './matmul.js';
 import { maxPool2dReference } from './max-pool2d.js';
 import { maxPool2dBackwardReference } from './max-pool2d-backward.js';
 import { reluBackwardReference, reluReference } from './relu.js';
+import { sumChannelsReference } from './sum-channels.js';
 
 export { composedFusedConv2d };
 
@@ -23,6 +24,7 @@ export const referenceKernels: Required<Pick<Backend, Exclude<OptionalKernel, 'f
   batchNormForward: batchNormForwardReference,
   batchNormBackwardSums: batchNormBackwardSumsReference,
   batchNormBackwardInput: batchNormBackwardInputReference,
+  sumChannels: sumChannelsReference,
 };
 
 /**

@@ -47,7 +47,8 @@ export type CheckedOp =
   | 'batchNormStatistics'
   | 'batchNormForward'
   | 'batchNormBackwardSums'
-  | 'batchNormBackwardInput';
+  | 'batchNormBackwardInput'
+  | 'sumChannels';
 
 export const REQUIRED_OPS: readonly CheckedOp[] = [
   'matmul',
@@ -67,6 +68,7 @@ export const OPTIONAL_OPS: readonly CheckedOp[] = [
   'batchNormForward',
   'batchNormBackwardSums',
   'batchNormBackwardInput',
+  'sumChannels',
 ];
 
 export interface CheckOptions {
@@ -565,6 +567,34 @@ export function batchNormOutcome(
   };
 }
 
+/** sumChannels: out[c] = Σ_n Σ_k x[n, c, k], m = N·plane terms: γ_m·Σ|x|. */
+export function sumChannelsOutcome(
+  backend: Backend,
+  g: ChannelGeometry,
+  seed: number,
+  dtype: Float = 'float32',
+) {
+  const ref = referenceBackend();
+  const rng = new Random(seed);
+  const x = values(rng, g.batch * g.channels * g.plane, dtype);
+  const got = new Float64Array(g.channels).fill(Number.NaN);
+  const want = new Float64Array(g.channels);
+  const scale = new Float64Array(g.channels);
+  backend.sumChannels!(x, g, got);
+  ref.sumChannels!(f64(x), g, want);
+  ref.sumChannels!(abs(x), g, scale);
+  const m = g.batch * g.plane;
+  return {
+    got,
+    want,
+    outcome: {
+      comparison: compareWithBound(got, want, scale, boundFactor(m, unit(dtype))),
+      label: describeChannels(g),
+      bound: `γ_${m}·Σ|x|`,
+    },
+  };
+}
+
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 /** Checks one kernel of `backend` over drawn cases; throws BoundExceededError (inside fast-check's report) on the first violation. */
@@ -627,6 +657,9 @@ export function checkOp(backend: Backend, op: CheckedOp, options: CheckOptions =
     case 'relu':
     case 'reluBackward':
       run(fc.integer({ min: 1, max: 300 }), (n, seed) => reluOutcome(backend, op, n, seed, dtype));
+      break;
+    case 'sumChannels':
+      run(channelGeometry(), (g, seed) => sumChannelsOutcome(backend, g, seed, dtype));
       break;
     default:
       run(fc.tuple(channelGeometry(), fc.constantFrom(0, 3, 100)), ([g, offset], seed) =>
