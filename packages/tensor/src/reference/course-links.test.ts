@@ -26,6 +26,8 @@ test('docs/course.md links every reference kernel, each anchor spanning one docu
     assert.match(span, /^export function /m, `${link}: spans a function`);
     linked.add(file!);
   }
-  const kernels = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts');
+  const kernels = readdirSync(dir).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts',
+  );
   for (const f of kernels) assert.ok(linked.has(f), `docs/course.md links reference/${f}`);
 });
