@@ -258,8 +258,14 @@ export function createParallelCpuBackend(
     maxPool2d,
     kernel: `TypeScript on ${threads} threads`,
     matmul,
-    conv2d: (x, w, out, g, epilogue) => {
-      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g, epilogue);
+    conv2d: (x, w, out, g) => {
+      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g);
+      byImages('conv2d', x, w, out, g, { first: imageIn(g), second: 0, out: imageOut(g) }, (p, q, r, sub) =>
+        conv2dCpu(p, q, r, sub),
+      );
+    },
+    fusedConv2d: (x, w, out, g, epilogue) => {
+      if (convWork(g) < minWork || g.batch < threads) return conv2dCpu(x, w, out, g, epilogue);
       byImages(
         'conv2d',
         x,
