@@ -469,6 +469,19 @@ export const gradcheckCases: readonly OpCases[] = [
       };
     },
   },
+  {
+    // Raw targets: rows that do not sum to 1 (PyTorch accepts them), where ∂L/∂z = softmax·Σt − t.
+    op: 'crossEntropy (raw targets)',
+    draw: (d) => {
+      const [n, c] = [d.int(1, 4), d.int(1, 4)];
+      const reduction = pick(d, ['mean', 'sum', 'none'] as const);
+      return {
+        fn: (z, t) => ag.crossEntropy(z!, t!, { reduction }),
+        inputs: [d.uniform([n, c], -3, 3), d.uniform([n, c], 0, 1)],
+        description: `[${n},${c}] ${reduction}`,
+      };
+    },
+  },
   ...(
     [
       ['quadraticLoss', ag.quadraticLoss],

@@ -49,6 +49,7 @@ const required = [
   'logSoftmax',
   'crossEntropy (labels)',
   'crossEntropy (probabilities)',
+  'crossEntropy (raw targets)',
   'quadraticLoss',
   'mseLoss',
   'binaryCrossEntropy',
