@@ -26,7 +26,7 @@ for (const entry of gradcheckCases) {
     fc.assert(
       fc.property(fc.gen(), (g) => {
         const c = entry.draw(fastCheckDraw(g));
-        const result = gradcheck(c.fn, c.inputs);
+        const result = gradcheck(c.fn, c.inputs, entry.options);
         assert.ok(result.ok, `${c.description}: ${JSON.stringify(result.inputs)}`);
       }),
       { numRuns: 20, seed: 20240501 },
