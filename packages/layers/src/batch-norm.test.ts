@@ -3,8 +3,12 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { BatchNorm1d, BatchNorm2d, gradcheckModule } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** Per-channel mean and biased variance of x [N, C, …] computed by hand. */
 function channelStats(x: NDArray): { mean: number[]; variance: number[]; m: number } {

@@ -5,9 +5,13 @@ import type { Conv2dOptions } from './conv.js';
 import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dGeometry, im2col } from './conv.js';
 import { fromTypedArray } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
-import type { NDArray } from './ndarray.js';
 import { concat } from './join.js';
+import type { NDArray } from './ndarray.js';
 import { Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 interface Case {
   n: number;

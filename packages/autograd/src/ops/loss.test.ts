@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nd from '@nabla/tensor';
 import { ShapeError, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { variable } from '../tensor.js';
+import { sigmoid } from './activation.js';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -11,7 +13,9 @@ import {
   mseLoss,
   quadraticLoss,
 } from './loss.js';
-import { sigmoid } from './activation.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const f64 = (v: nd.NestedArray, requiresGrad = true) => variable(v, { dtype: 'float64', requiresGrad });
 const near = (a: number, b: number, tol = 1e-12) =>
