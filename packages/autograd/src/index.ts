@@ -23,6 +23,13 @@ export {
   randomDraw,
 } from './gradcheck-cases.js';
 export {
+  formatMutantTable,
+  type Mutant,
+  type MutantRow,
+  mutants,
+  runMutationSuite,
+} from './gradcheck-mutants.js';
+export {
   formatGradcheckTable,
   type GradcheckRow,
   type GradcheckSuiteOptions,
