@@ -125,6 +125,17 @@ describe('BatchNorm2d', () => {
     assert.deepEqual(bn.eval().forward(variable(nd.ones([1, 16, 1, 1]))).shape, [1, 16, 1, 1]);
   });
 
+  it('affine: false passes the gradient check in training and evaluation (no γ, β to differentiate)', () => {
+    const rng = new Random(3);
+    for (const training of [true, false]) {
+      const bn = new BatchNorm2d(3, { affine: false, dtype: 'float64' });
+      if (!training) bn.eval();
+      const result = gradcheckModule(bn, nd.randomNormal([2, 3, 2, 2], 0, 1, { generator: rng }));
+      assert.ok(result.ok, `training ${training}: ${JSON.stringify(result)}`);
+      assert.deepEqual(Object.keys(result.parameters), []);
+    }
+  });
+
   it('affine: false has no parameters and normalizes only', () => {
     const bn = new BatchNorm2d(2, { affine: false, dtype: 'float64' });
     assert.equal(bn.numParameters(), 0);
