@@ -1,5 +1,5 @@
 import { Random } from '@nabla/tensor';
-import { gradcheck } from './gradcheck.js';
+import { GRADCHECK_ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, gradcheck } from './gradcheck.js';
 import { gradcheckCases, type OpCases, randomDraw } from './gradcheck-cases.js';
 
 export interface GradcheckRow {
@@ -10,6 +10,12 @@ export interface GradcheckRow {
   maxAbsError: number;
   /** Worst |analytic − numerical| / max(|numerical|, atol). */
   maxRelError: number;
+  /** Worst |analytic − numerical| / (atol + rtol·|numerical|): the share of the tolerance used (> 1 fails). */
+  toleranceUsed: number;
+  /** The step and tolerances the op was checked with. */
+  eps: number;
+  atol: number;
+  rtol: number;
   ok: boolean;
   /** The first failing case (its drawn shapes and options, or the error it threw). */
   failure?: string;
@@ -60,18 +66,35 @@ function checkOp(
   generator: Random,
   options: GradcheckSuiteOptions,
 ): GradcheckRow {
-  const row: GradcheckRow = { op: entry.op, cases: 0, maxAbsError: 0, maxRelError: 0, ok: true };
+  // The op's own step and tolerances (with their reasons, in gradcheck-cases.ts), unless the caller sets them.
+  const pick = (key: 'eps' | 'atol' | 'rtol', fallback: number) =>
+    options[key] ?? entry.options?.[key] ?? fallback;
+  const tolerance = {
+    eps: pick('eps', GRADCHECK_EPS),
+    atol: pick('atol', GRADCHECK_ATOL),
+    rtol: pick('rtol', GRADCHECK_RTOL),
+  };
+  const row: GradcheckRow = {
+    op: entry.op,
+    cases: 0,
+    maxAbsError: 0,
+    maxRelError: 0,
+    toleranceUsed: 0,
+    ...tolerance,
+    ok: true,
+  };
   const draw = randomDraw(generator);
   for (let i = 0; i < cases; i++) {
     let description = '(not drawn)';
     try {
       const c = entry.draw(draw);
       description = c.description;
-      const result = gradcheck(c.fn, c.inputs, options);
+      const result = gradcheck(c.fn, c.inputs, tolerance);
       row.cases++;
       for (const e of result.inputs) {
         row.maxAbsError = Math.max(row.maxAbsError, e.maxAbsError);
         row.maxRelError = Math.max(row.maxRelError, e.maxRelError);
+        row.toleranceUsed = Math.max(row.toleranceUsed, e.toleranceUsed);
       }
       if (!result.ok && row.ok) {
         row.ok = false;
@@ -86,26 +109,35 @@ function checkOp(
   return row;
 }
 
-const widths = [42, 6, 12, 12, 5];
+const widths = [42, 6, 6, 6, 6, 12, 12, 6, 5];
 
 function header(): string {
   const line = [
     'op'.padEnd(widths[0]!),
     'cases'.padStart(widths[1]!),
-    'max abs err'.padStart(widths[2]!),
-    'max rel err'.padStart(widths[3]!),
-    'pass'.padStart(widths[4]!),
+    'eps'.padStart(widths[2]!),
+    'atol'.padStart(widths[3]!),
+    'rtol'.padStart(widths[4]!),
+    'max abs err'.padStart(widths[5]!),
+    'max rel err'.padStart(widths[6]!),
+    'used'.padStart(widths[7]!),
+    'pass'.padStart(widths[8]!),
   ];
   return `${line.join('  ')}\n${'-'.repeat(widths.reduce((a, b) => a + b + 2, -2))}`;
 }
 
+/** `used`: the worst |a − n| / (atol + rtol·|n|), the share of the tolerance the op needed (> 1 fails). */
 function formatRow(r: GradcheckRow): string {
   return [
     r.op.padEnd(widths[0]!),
     String(r.cases).padStart(widths[1]!),
-    r.maxAbsError.toExponential(2).padStart(widths[2]!),
-    r.maxRelError.toExponential(2).padStart(widths[3]!),
-    (r.ok ? 'ok' : 'FAIL').padStart(widths[4]!),
+    r.eps.toExponential(0).padStart(widths[2]!),
+    r.atol.toExponential(0).padStart(widths[3]!),
+    r.rtol.toExponential(0).padStart(widths[4]!),
+    r.maxAbsError.toExponential(2).padStart(widths[5]!),
+    r.maxRelError.toExponential(2).padStart(widths[6]!),
+    r.toleranceUsed.toFixed(3).padStart(widths[7]!),
+    (r.ok ? 'ok' : 'FAIL').padStart(widths[8]!),
   ].join('  ');
 }
 

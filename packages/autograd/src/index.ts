@@ -5,10 +5,15 @@
 export { asTensor, type BackwardFn, fromOp, isGradEnabled, noGrad, Tensor, variable } from './tensor.js';
 export * from './ops/index.js';
 export {
+  centralDifference,
+  GRADCHECK_ATOL,
+  GRADCHECK_EPS,
+  GRADCHECK_RTOL,
   type GradcheckInputError,
   type GradcheckOptions,
   type GradcheckResult,
   gradcheck,
+  projectionDirection,
 } from './gradcheck.js';
 export {
   type Draw,
@@ -17,6 +22,13 @@ export {
   type OpCases,
   randomDraw,
 } from './gradcheck-cases.js';
+export {
+  formatMutantTable,
+  type Mutant,
+  type MutantRow,
+  mutants,
+  runMutationSuite,
+} from './gradcheck-mutants.js';
 export {
   formatGradcheckTable,
   type GradcheckRow,

@@ -5,11 +5,15 @@ import { after, test } from 'node:test';
 import { encodeIdx } from '@nabla/data';
 import { mlp } from '@nabla/models';
 import { NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { loadDigits } from './digits.js';
 import { loadModel, saveModel } from './model-files.js';
 import { mnistSlice, tempDir } from './testing/fixtures.js';
 import { isUserError } from './user-error.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 // What the CLI does with a damaged file: either it refuses it with an error the CLI reports as
 // one line and exit code 2 (isUserError), or — where only data bytes changed — it loads the

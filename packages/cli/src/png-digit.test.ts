@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { decodePng, type GrayImage, resampleArea, toMnistDigit } from './png-digit.js';
 import { mnistSlice } from './testing/fixtures.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 function encode(
   width: number,

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { trainingProgressSpec as modelsSpec, type ProgressPoint } from '@nabla/models';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
-import { chartHtml, renderSvg } from './render-chart.js';
-import { type ProgressPoint, trainingProgressSpec as modelsSpec } from '@nabla/models';
 import type { TopLevelSpec } from 'vega-lite';
+import { chartHtml, renderSvg } from './render-chart.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** The CLI's use: a finished run's history inlined. */
 const trainingProgressSpec = (history: readonly ProgressPoint[], options: { title?: string } = {}) =>

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { crc32 } from './crc32.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { DataLoader, type DataLoaderState } from './data-loader.js';
 import { TensorDataset } from './dataset.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** A dataset whose sample i is the single value i and whose label is i mod 3, so batches show their indices. */
 function numbered(n: number): TensorDataset {

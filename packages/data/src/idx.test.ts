@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FormatError, ShapeError, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { encodeIdx, type IdxArray, parseIdx } from './idx.js';
 import { bytesOf, idxArray } from './testing/arbitraries.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 function sameArray(actual: IdxArray, expected: IdxArray): void {
   assert.equal(actual.dtype, expected.dtype);

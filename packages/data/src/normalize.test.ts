@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NDArray, tensor } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { CONSTANT_STD, meanImage, standardization, standardize, zeroCenter } from './normalize.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const batch = fc
   .record({ n: fc.integer({ min: 1, max: 6 }), per: fc.integer({ min: 1, max: 5 }) })

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { stratifiedKFold } from './stratified-k-fold.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 test('stratifiedKFold: test parts partition the indices, train is the rest, classes and sizes balanced', () => {
   fc.assert(

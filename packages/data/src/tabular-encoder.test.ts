@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { type ColumnSpec, TabularEncoder, type TabularRow } from './tabular-encoder.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const columns: ColumnSpec[] = [
   { name: 'age', kind: 'numeric' },

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FormatError, NDArray, tensor, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { corrupt, corruption } from './corruption.testkit.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const sample = () => ({
   weights: new Map([

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { crc32, crc32Hex } from './crc32.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 test('CRC-32 check value: "123456789" → cbf43926 (the standard test vector)', () => {
   const bytes = new Uint8Array([...'123456789'].map((c) => c.charCodeAt(0)));

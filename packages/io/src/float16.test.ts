@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './float16.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 test('every binary16 bit pattern survives widen-then-round (NaNs stay NaN)', () => {
   for (let bits = 0; bits < 0x10000; bits++) {

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FormatError, fromTypedArray, NDArray, tensor, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { corrupt, corruption } from './corruption.testkit.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './float16.js';
 import { compareCodePoints, decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.js';
 import { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const ascii = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import {
   gradcheckModule,
@@ -14,6 +15,9 @@ import {
   Softmax,
   Tanh,
 } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const elementwise: [string, () => Module, (z: number) => number][] = [
   ['ReLU', () => new ReLU(), (z) => Math.max(0, z)],

@@ -3,8 +3,12 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { BatchNorm1d, BatchNorm2d, gradcheckModule } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** Per-channel mean and biased variance of x [N, C, …] computed by hand. */
 function channelStats(x: NDArray): { mean: number[]; variance: number[]; m: number } {
@@ -119,6 +123,17 @@ describe('BatchNorm2d', () => {
     );
     assert.throws(() => bn.forward(variable(nd.ones([1, 16, 1, 1]))), /more than one value per channel/);
     assert.deepEqual(bn.eval().forward(variable(nd.ones([1, 16, 1, 1]))).shape, [1, 16, 1, 1]);
+  });
+
+  it('affine: false passes the gradient check in training and evaluation (no γ, β to differentiate)', () => {
+    const rng = new Random(3);
+    for (const training of [true, false]) {
+      const bn = new BatchNorm2d(3, { affine: false, dtype: 'float64' });
+      if (!training) bn.eval();
+      const result = gradcheckModule(bn, nd.randomNormal([2, 3, 2, 2], 0, 1, { generator: rng }));
+      assert.ok(result.ok, `training ${training}: ${JSON.stringify(result)}`);
+      assert.deepEqual(Object.keys(result.parameters), []);
+    }
   });
 
   it('affine: false has no parameters and normalizes only', () => {

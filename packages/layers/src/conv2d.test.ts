@@ -3,8 +3,12 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { Conv2d, gradcheckModule } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** The course's convolution written as its sum (a cross-correlation), one output value at a time. */
 function reference(

@@ -3,8 +3,12 @@ import { test } from 'node:test';
 import { noGrad, Tensor } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential, summary } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** conv → BN → ReLU → pool → conv (no bias) → ReLU → conv → BN, with trained-looking statistics. */
 function network(c: { ci: number; c1: number; c2: number; dtype: 'float32' | 'float64'; seed: number }) {

@@ -3,8 +3,12 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { gradcheckModule, Linear } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 describe('Linear', () => {
   it('forward equals z = W·a + b computed by hand, row by row (property)', () => {

@@ -65,6 +65,11 @@ describe('loss modules', () => {
     close(new BCELoss().forward(variable(probs), t).item(), total / 12);
     close(new BCEWithLogitsLoss().forward(variable(pred), t).item(), total / 12);
     assert.ok(gradcheck((z) => new BCEWithLogitsLoss().forward(z, t), [pred]).ok);
+    // BCELoss as a module, with respect to the probabilities and to the targets, in each reduction.
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const result = gradcheck((p, y) => new BCELoss({ reduction }).forward(p!, y!), [probs, t]);
+      assert.ok(result.ok, `${reduction}: ${JSON.stringify(result.inputs)}`);
+    }
     assert.throws(
       () => new BCELoss().forward(variable(probs), new Int32Array(12)),
       /BCELoss: needs a target tensor of shape \[4,3\]/,

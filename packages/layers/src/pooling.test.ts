@@ -3,8 +3,12 @@ import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { AvgPool2d, gradcheckModule, MaxPool2d } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** Pooling written as its definition: each output reduces its window (padding is −∞ for max, 0 for average). */
 function reference(x: NDArray, k: number, s: number, p: number, kind: 'max' | 'avg'): number[] {

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { add, sum, variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { clipGradNorm, clipGradValue } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const withGrad = (grad: number[]) => {
   const t = variable(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import {
   applySchedule,
@@ -12,6 +13,9 @@ import {
   SGD,
   stepSchedule,
 } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const close = (a: number, b: number) =>
   assert.ok(Math.abs(a - b) < 1e-15 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);

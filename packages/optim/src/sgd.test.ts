@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mul, type Tensor, square, sum, variable } from '@nabla/autograd';
+import { mul, square, sum, type Tensor, variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { type OptimizableTensor, SGD } from './index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const param = (
   values: number[],

@@ -13,9 +13,13 @@ import {
 } from './conv.js';
 import { fromTypedArray } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
-import type { NDArray } from './ndarray.js';
 import { concat } from './join.js';
+import type { NDArray } from './ndarray.js';
 import { Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 interface Case {
   n: number;

@@ -18,8 +18,8 @@ import {
   neg,
   pow,
   reciprocal,
-  reluBackward,
   relu,
+  reluBackward,
   sigmoid,
   sqrt,
   square,
@@ -30,6 +30,10 @@ import {
 import { ShapeError } from './errors.js';
 import type { NDArray } from './ndarray.js';
 import { Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /**
  * Two broadcast-compatible shapes: a full shape, and a second one made from it by dropping some

@@ -6,6 +6,10 @@ import { ShapeError, ValueError } from './errors.js';
 import { matmul } from './matmul.js';
 import type { NDArray } from './ndarray.js';
 import { Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** [..., m, k] @ [..., k, n] by the definition, element by element through get(). */
 function reference(a: NDArray, b: NDArray, batch: number[]): Float64Array {

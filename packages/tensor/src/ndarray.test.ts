@@ -15,6 +15,10 @@ import {
 import { ShapeError, ValueError } from './errors.js';
 import { concat, pad, stack } from './join.js';
 import { NDArray } from './ndarray.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 });
 

@@ -5,6 +5,10 @@ import { fromTypedArray, tensor } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 interface PoolCase {
   n: number;

@@ -4,6 +4,10 @@ import fc from 'fast-check';
 import { randomBernoulli, randomUniform } from './creation.js';
 import { ValueError } from './errors.js';
 import { defaultGenerator, manualSeed, Random } from './random.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 test('the same seed gives the same numbers; another seed gives others; state round-trips', () => {
   fc.assert(

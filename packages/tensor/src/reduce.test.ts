@@ -17,6 +17,10 @@ import {
   sumToShape,
   variance,
 } from './reduce.js';
+import { propertyParameters } from './testing/index.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /** Reduces along `axes` by the definition: groups the elements by their kept indices. */
 function reference(a: NDArray, axes: number[], f: (xs: number[]) => number, keepdims: boolean) {

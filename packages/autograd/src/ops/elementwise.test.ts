@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nd from '@nabla/tensor';
 import { ShapeError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { variable } from '../tensor.js';
 import { leakyRelu, relu } from './activation.js';
@@ -14,6 +15,9 @@ import { max, sum, variance } from './reduce.js';
 import { concat, flatten, reshape, slice, squeeze, stack, unsqueeze } from './shape.js';
 import { softmax } from './softmax.js';
 import { abs, clamp, pow } from './unary.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const f64 = (v: nd.NestedArray) => variable(v, { dtype: 'float64', requiresGrad: true });
 

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nd from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { variable } from '../tensor.js';
 import { localResponseNorm } from './local-response-norm.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /**
  * PyTorch's LocalResponseNorm, read off its definition: zero-pad the squared input with ⌊size/2⌋

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as nd from '@nabla/tensor';
 import { ShapeError, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { variable } from '../tensor.js';
+import { sigmoid } from './activation.js';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -11,7 +13,9 @@ import {
   mseLoss,
   quadraticLoss,
 } from './loss.js';
-import { sigmoid } from './activation.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 const f64 = (v: nd.NestedArray, requiresGrad = true) => variable(v, { dtype: 'float64', requiresGrad });
 const near = (a: number, b: number, tol = 1e-12) =>
@@ -56,6 +60,42 @@ test('crossEntropy takes labels as an int32 NDArray and one-hot probabilities al
     ),
     { numRuns: 30 },
   );
+});
+
+test('crossEntropy with raw target rows (sums 1.5 and 0.3): ∂L/∂z = softmax·Σt − t, against central differences', () => {
+  // Issue 13, bug 1: the loss −Σ_c t_c log softmax(z)_c has ∂/∂z_j = softmax(z)_j·Σ_c t_c − t_j. For
+  // targets that are probabilities Σt = 1 and this is the famous softmax − t, but only then.
+  const z = [
+    [0.3, -1.2, 2.0],
+    [1.1, 0.4, -0.7],
+  ];
+  const t = [
+    [0.5, 0.25, 0.75], // sums to 1.5
+    [0.1, 0.2, 0.0], // sums to 0.3
+  ];
+  const logits = f64(z);
+  const targets = f64(t);
+  crossEntropy(logits, targets, { reduction: 'sum' }).backward();
+  const logp = (row: number[]) => {
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    return row.map((v) => v - lse);
+  };
+  const loss = (zz: number[][]) =>
+    zz.reduce((s, row, n) => s - logp(row).reduce((a, l, c) => a + t[n]![c]! * l, 0), 0);
+  const eps = 1e-6;
+  z.forEach((row, n) => {
+    const rowSum = t[n]!.reduce((a, b) => a + b, 0);
+    row.forEach((_, c) => {
+      const at = (d: number) => loss(z.map((r, i) => r.map((v, j) => (i === n && j === c ? v + d : v))));
+      const numerical = (at(eps) - at(-eps)) / (2 * eps);
+      const formula = Math.exp(logp(row)[c]!) * rowSum - t[n]![c]!;
+      near(formula, numerical, 1e-8);
+      near(logits.grad!.get(n, c), numerical, 1e-8);
+      // ∂L/∂t_c = −log softmax(z)_c, the other input.
+      near(targets.grad!.get(n, c), -logp(row)[c]!, 1e-12);
+    });
+  });
 });
 
 test('crossEntropy refuses a label out of range, naming it, and wrong shapes', () => {

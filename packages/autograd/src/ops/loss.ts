@@ -15,8 +15,10 @@ export type CrossEntropyTarget = Int32Array | NDArray | Tensor;
 
 /**
  * Course: softmax output and cross-entropy cost, fused. For logits z [N, C] and targets t (one-hot
- * rows for labels): L = −Σ_c t_c log softmax(z)_c, and the gradient is the famous
- * ∂L/∂z = softmax(z) − t (divided by N for the mean). Fused, it never forms log 0 or e^big.
+ * rows for labels): L = −Σ_c t_c log softmax(z)_c, so ∂L/∂z_j = softmax(z)_j · Σ_c t_c − t_j
+ * (divided by N for the mean). For labels or probability rows Σ_c t_c = 1 and this is the famous
+ * softmax(z) − t; raw targets (rows not summing to 1, as PyTorch accepts) need the Σt factor.
+ * ∂L/∂t_c = −log softmax(z)_c. Fused, it never forms log 0 or e^big.
  */
 export function crossEntropy(logits: Tensor, target: CrossEntropyTarget, options: LossOptions = {}): Tensor {
   const reduction = checkReduction('crossEntropy', options.reduction);
@@ -33,7 +35,10 @@ export function crossEntropy(logits: Tensor, target: CrossEntropyTarget, options
   const inputs = probs ? [logits, probs] : [logits];
   return fromOp('crossEntropy', inputs, out, (dy) => {
     const s = perRow(scale(dy), n);
-    return [nd.mul(nd.sub(nd.exp(logp), t), s), probs ? nd.neg(nd.mul(logp, s)) : null];
+    // Labels are one-hot rows (Σt = 1): skip the row sums there.
+    const p = nd.exp(logp);
+    const dz = nd.sub(probs ? nd.mul(p, nd.sum(t, 1, true)) : p, t);
+    return [nd.mul(dz, s), probs ? nd.neg(nd.mul(logp, s)) : null];
   });
 }
 

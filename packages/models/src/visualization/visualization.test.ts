@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Tensor } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random, ValueError } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { decode } from 'fast-png';
 import { lenet } from '../lenet.js';
@@ -16,6 +17,9 @@ import { encodePng } from './png.js';
 import { forwardCapture } from './probe.js';
 import { imageRasters, type RasterImage, tileImages, toRaster, upscale } from './raster.js';
 import { bilinearMatrix, resizeBilinear } from './resize.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 function digitsNet(seed = 1): Network {
   const net = lenet({ generator: new Random(seed) });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Random } from '../random.js';
+import { propertyParameters } from '../testing/index.js';
 import { matmulCpu } from './matmul.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /**
  * op(A)·op(B) in float64, straight from the definition, with Σ_p |a_ip·b_pj| alongside: the error

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
@@ -10,8 +10,12 @@ import ts from 'typescript';
 import type { Conv2dGeometry, Pool2dGeometry } from '../backend.js';
 import { conv2dGeometry } from '../conv.js';
 import { Random } from '../random.js';
+import { propertyParameters } from '../testing/index.js';
 import { createCpuBackend } from './index.js';
 import { createParallelCpuBackend } from './parallel.js';
+
+// A fresh seed each run, printed; NABLA_SEED=<seed> replays it (see @nabla/tensor/testing).
+fc.configureGlobal(propertyParameters());
 
 /**
  * Two worker_threads running runKernelJob: the host wiring a Node subpath or a browser bundle

@@ -5,3 +5,5 @@
 export * from './arbitraries.js';
 export * from './check-backend.js';
 export * from './error-bound.js';
+/** @nabla/tensor/testing — helpers shared by the packages' tests (not part of the library API). */
+export { chooseSeed, propertyParameters, propertySeed } from './property-seed.js';
