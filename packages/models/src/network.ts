@@ -122,7 +122,13 @@ export class Network {
    * scores) for a classification network, raw outputs otherwise.
    */
   predict(x: NDArray, options: { batchSize?: number } = {}): NDArray {
-    this.checkInput(x, 'predict');
+    const scores = this.predictScores(x, options, 'predict');
+    return this.outputKind === 'classification' ? nd.softmax(scores, -1) : scores;
+  }
+
+  /** The body's raw outputs (scores before the softmax) in eval mode without a graph, in batches. */
+  predictScores(x: NDArray, options: { batchSize?: number } = {}, op = 'predictScores'): NDArray {
+    this.checkInput(x, op);
     const batchSize = options.batchSize ?? 256;
     const wasTraining = this.body.training;
     this.body.eval();
@@ -132,10 +138,9 @@ export class Network {
         const parts: NDArray[] = [];
         for (let start = 0; start < n; start += batchSize) {
           const batch = x.slice([[start, Math.min(n, start + batchSize)]]).contiguous();
-          const scores = this.forward(batch).data;
-          parts.push(this.outputKind === 'classification' ? nd.softmax(scores, -1) : scores);
+          parts.push(this.forward(batch).data);
         }
-        if (parts.length === 0) throw new ValueError('predict', 'needs at least one example');
+        if (parts.length === 0) throw new ValueError(op, 'needs at least one example');
         return parts.length === 1 ? parts[0]! : nd.concat(parts, 0);
       });
     } finally {
