@@ -44,6 +44,7 @@ export function replaceHead(net: Network, numClasses: number, options: ReplaceHe
   if (!(old instanceof Linear))
     throw new ValueError(op, `'${options.layer ?? path}' is ${old.typeName}, not a fully connected layer`);
   const head = new Linear(old.inFeatures, numClasses, { generator: options.generator });
+  head.setL2Factor(0, 'bias'); // Matlab's fullyConnectedLayer: BiasL2Factor 0
   if (options.weightLearnRateFactor !== undefined)
     head.setLearnRateFactor(options.weightLearnRateFactor, 'weight');
   if (options.biasLearnRateFactor !== undefined) head.setLearnRateFactor(options.biasLearnRateFactor, 'bias');
