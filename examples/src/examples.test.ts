@@ -61,7 +61,7 @@ test('example 4: 10-fold cross-validated credit MLP beats always-approve (mean a
   assert.equal(d.decision, d.probability > 0.5 ? 'approve' : 'reject');
 });
 
-test('example 5 (short): the course LeNet on 2,000 real digits for 2 epochs classifies official test digits well above chance', async () => {
+test("example 5 (short): the course LeNet on 2,000 real digits for 2 epochs, with Matlab's population statistics, classifies 1,000 official test digits at > 85%", async () => {
   const { loadMnist } = await import('@nabla/data/node');
   const { accuracy, classify, lenetLayers, trainingOptions, trainNetwork } = await import('@nabla/models');
   const { takeLabels, takeRows } = await import('./rows.js');
@@ -76,8 +76,10 @@ test('example 5 (short): the course LeNet on 2,000 real digits for 2 epochs clas
   const testIdx = Int32Array.from({ length: 1_000 }, (_, i) => i);
   const { labels } = classify(net, takeRows(mnist.test.images, testIdx));
   const acc = accuracy(labels, takeLabels(mnist.test.labels, testIdx));
-  // After only 30 iterations BatchNorm's running statistics (momentum 0.1) still lag the weights, so
-  // eval-mode accuracy is well below train-mode accuracy: PyTorch 1.13 with this exact recipe gives
-  // 33–48% eval / 85–91% train-mode on these 1,000 test digits (seeds 0–2). A broken gradient stays near 10%.
-  assert.ok(acc > 0.3, `official test accuracy ${acc}`);
+  // trainNetwork's default BatchNormalizationStatistics 'population' computes each batch-norm
+  // layer's statistics over the training set after training, so the network is evaluated as it was
+  // trained. Measured with this exact recipe (seeds 0–7): 87.9–91.0% on these 1,000 test digits.
+  // With PyTorch-style moving averages (momentum 0.1, still lagging after 30 iterations) the same
+  // runs give 33–48%; a broken gradient stays near 10%.
+  assert.ok(acc > 0.85, `official test accuracy ${acc}`);
 });
