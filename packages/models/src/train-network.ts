@@ -228,7 +228,7 @@ export async function trainNetwork(
 /**
  * Matlab's BatchNormalizationStatistics 'population': after training, one pass over the training
  * data (already normalized by the input layer) in mini-batches of the training size, the last
- * partial batch included. Each batch-normalization layer normalizes by the batch's own statistics,
+ * partial batch included (a lone last example joins the batch before it). Each batch-normalization layer normalizes by the batch's own statistics,
  * as in training, while it accumulates the exact mean and variance of everything it sees; these
  * become its TrainedMean / TrainedVariance (running_mean / running_var). Dropout is off during the
  * pass (it is an inference-time pass). Returns false when the network has no batch normalization.
@@ -245,9 +245,12 @@ export function computePopulationStatistics(net: Network, inputs: NDArray, batch
   try {
     noGrad(() => {
       const n = inputs.shape[0]!;
-      for (let start = 0; start < n; start += batchSize) {
-        const batch = inputs.slice([[start, Math.min(n, start + batchSize)]]).contiguous();
-        net.body.forward(new Tensor(batch, false));
+      for (let start = 0; start < n; ) {
+        let end = Math.min(n, start + batchSize);
+        // A lone last example joins this batch: a batch of one has no variance to normalize by.
+        if (n - end === 1) end = n;
+        net.body.forward(new Tensor(inputs.slice([[start, end]]).contiguous(), false));
+        start = end;
       }
     });
   } finally {
