@@ -19,7 +19,10 @@ export class ConstantPad2d extends Module {
     super(typeName);
     const p = typeof padding === 'number' ? ([padding, padding, padding, padding] as const) : padding;
     if (p.length !== 4 || p.some((d) => !Number.isInteger(d) || d < 0))
-      throw new ValueError(typeName, `padding must be an integer >= 0 or [left, right, top, bottom], got ${String(padding)}`);
+      throw new ValueError(
+        typeName,
+        `padding must be an integer >= 0 or [left, right, top, bottom], got ${String(padding)}`,
+      );
     if (Number.isNaN(value)) throw new ValueError(typeName, 'the padding value must not be NaN');
     this.padding = [p[0], p[1], p[2], p[3]];
     this.value = value;

@@ -33,7 +33,11 @@ export class CrossChannelNormalization extends Module {
     this.beta = options.beta ?? 0.75;
     this.k = options.k ?? 2;
     this.channelsBefore = options.channelsBefore ?? Math.floor(this.size / 2);
-    if (!Number.isInteger(this.channelsBefore) || this.channelsBefore < 0 || this.channelsBefore > this.size - 1)
+    if (
+      !Number.isInteger(this.channelsBefore) ||
+      this.channelsBefore < 0 ||
+      this.channelsBefore > this.size - 1
+    )
       throw new ValueError(
         'CrossChannelNormalization',
         `channelsBefore must be an integer in [0, ${this.size - 1}], got ${this.channelsBefore}`,
@@ -62,7 +66,8 @@ export class CrossChannelNormalization extends Module {
   }
 
   protected override extraRepr(): string {
-    const window = this.channelsBefore === Math.floor(this.size / 2) ? '' : `, channelsBefore: ${this.channelsBefore}`;
+    const window =
+      this.channelsBefore === Math.floor(this.size / 2) ? '' : `, channelsBefore: ${this.channelsBefore}`;
     return `${this.size}, alpha: ${this.alpha}, beta: ${this.beta}, k: ${this.k}${window}`;
   }
 }

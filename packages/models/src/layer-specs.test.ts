@@ -78,8 +78,8 @@ for (const [k, s, h, top, bottom] of [
       [top, bottom],
       [left, totalW - left],
     ]);
-    const expected = noGrad(() =>
-      conv2d(new Tensor(padded), conv.weight, conv.bias, { stride: [s, s] }).data,
+    const expected = noGrad(
+      () => conv2d(new Tensor(padded), conv.weight, conv.bias, { stride: [s, s] }).data,
     );
     assert.ok(maxAbsDiff(out, expected) < 1e-5, `max difference ${maxAbsDiff(out, expected)}`);
   });
@@ -91,9 +91,16 @@ test("maxPooling2dLayer and averagePooling2dLayer take padding 'same': ⌈input/
   const out = noGrad(() => maxNet.forward(x).data);
   assert.deepEqual(out.shape, [2, 2, 3, 4]);
   assert.deepEqual(maxNet.layerRows[1]!.outputShape, [2, 3, 4]);
-  const widths = [[0, 0], [0, 0], [0, 1], [1, 1]] as const;
+  const widths = [
+    [0, 0],
+    [0, 0],
+    [0, 1],
+    [1, 1],
+  ] as const;
   // Max pooling ignores the padding (pads with −∞), so a negative border value can still win.
-  const expectedMax = noGrad(() => maxPool2d(new Tensor(nd.pad(x, widths, Number.NEGATIVE_INFINITY)), 3, { stride: 2 }).data);
+  const expectedMax = noGrad(
+    () => maxPool2d(new Tensor(nd.pad(x, widths, Number.NEGATIVE_INFINITY)), 3, { stride: 2 }).data,
+  );
   assert.equal(maxAbsDiff(out, expectedMax), 0);
 
   const { net: avgNet } = oneLayer(averagePooling2dLayer(3, { stride: 2, padding: 'same' }), 6, 7, 2);
@@ -104,7 +111,15 @@ test("maxPooling2dLayer and averagePooling2dLayer take padding 'same': ⌈input/
 });
 
 /** y_c = x_c / (k + α/n Σ_{c' ∈ window(c)} x_{c'}²)^β with `before` channels before c and `after` after. */
-function lrnDefinition(x: nd.NDArray, n: number, before: number, after: number, alpha: number, beta: number, k: number) {
+function lrnDefinition(
+  x: nd.NDArray,
+  n: number,
+  before: number,
+  after: number,
+  alpha: number,
+  beta: number,
+  k: number,
+) {
   const [b, c, h, w] = x.shape as [number, number, number, number];
   const v = x.values();
   const y = new Float64Array(v.length);
@@ -112,7 +127,8 @@ function lrnDefinition(x: nd.NDArray, n: number, before: number, after: number, 
     for (let ch = 0; ch < c; ch++)
       for (let p = 0; p < h * w; p++) {
         let ss = 0;
-        for (let q = Math.max(0, ch - before); q <= Math.min(c - 1, ch + after); q++) ss += v[(i * c + q) * h * w + p]! ** 2;
+        for (let q = Math.max(0, ch - before); q <= Math.min(c - 1, ch + after); q++)
+          ss += v[(i * c + q) * h * w + p]! ** 2;
         y[(i * c + ch) * h * w + p] = v[(i * c + ch) * h * w + p]! / (k + (alpha / n) * ss) ** beta;
       }
   return nd.fromTypedArray(y, x.shape);
@@ -133,6 +149,8 @@ test("crossChannelNormalizationLayer(4) takes Matlab's window: ⌊(w−1)/2⌋ =
 
 test("the PyTorch-style CrossChannelNormalization(4) keeps PyTorch's LocalResponseNorm window: 2 before, 1 after", () => {
   const x = nd.randomNormal([2, 6, 3, 3], 0, 1, { generator: new Random(9) }).astype('float64');
-  const out = noGrad(() => new CrossChannelNormalization(4, { alpha: 1, beta: 0.75, k: 1 }).forward(new Tensor(x)).data);
+  const out = noGrad(
+    () => new CrossChannelNormalization(4, { alpha: 1, beta: 0.75, k: 1 }).forward(new Tensor(x)).data,
+  );
   assert.ok(maxAbsDiff(out, lrnDefinition(x, 4, 2, 1, 1, 0.75, 1)) < 1e-12);
 });

@@ -158,7 +158,10 @@ function convolution2dLayerImpl(
       const [dh, dw] = pairOf(options.dilation ?? 1);
       // 'same' may need one more row (column) at the bottom (right) than at the top (left): then an
       // explicit zero border comes first and the convolution itself pads nothing.
-      const same = options.padding === 'same' ? samePadding([h, w], [dh * (kh - 1) + 1, dw * (kw - 1) + 1], [sh, sw]) : null;
+      const same =
+        options.padding === 'same'
+          ? samePadding([h, w], [dh * (kh - 1) + 1, dw * (kw - 1) + 1], [sh, sw])
+          : null;
       const padding: [number, number] = same
         ? same.symmetric
           ? [same.top, same.left]
@@ -172,10 +175,13 @@ function convolution2dLayerImpl(
         generator: context.generator,
       });
       applyFactors(conv, { ...options, biasL2Factor: options.biasL2Factor ?? 0 });
-      const [ph, pw] = same ? [same.top + same.bottom, same.left + same.right] : [2 * padding[0], 2 * padding[1]];
+      const [ph, pw] = same
+        ? [same.top + same.bottom, same.left + same.right]
+        : [2 * padding[0], 2 * padding[1]];
       const ho = Math.floor((h + ph - dh * (kh - 1) - 1) / sh) + 1;
       const wo = Math.floor((w + pw - dw * (kw - 1) - 1) / sw) + 1;
-      if (same && !same.symmetric) return { modules: [new ZeroPad2d(same.border), conv], output: [numFilters, ho, wo] };
+      if (same && !same.symmetric)
+        return { modules: [new ZeroPad2d(same.border), conv], output: [numFilters, ho, wo] };
       return { modules: [conv], output: [numFilters, ho, wo] };
     },
   };
@@ -263,7 +269,11 @@ export interface PoolingOptions extends Named {
   padding?: Pair | 'same';
 }
 
-function pooling(kind: 'maxPooling2d' | 'averagePooling2d', poolSize: Pair, options: PoolingOptions): LayerSpec {
+function pooling(
+  kind: 'maxPooling2d' | 'averagePooling2d',
+  poolSize: Pair,
+  options: PoolingOptions,
+): LayerSpec {
   const [kh, kw] = pairOf(poolSize);
   return {
     kind,
@@ -309,7 +319,14 @@ export function samePadding(
   size: readonly [number, number],
   span: readonly [number, number],
   stride: readonly [number, number],
-): { top: number; bottom: number; left: number; right: number; symmetric: boolean; border: [number, number, number, number] } {
+): {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  symmetric: boolean;
+  border: [number, number, number, number];
+} {
   const [vertical, horizontal] = [0, 1].map((i) => {
     const out = Math.ceil(size[i]! / stride[i]!);
     const total = Math.max((out - 1) * stride[i]! + span[i]! - size[i]!, 0);
@@ -317,7 +334,14 @@ export function samePadding(
   }) as [readonly [number, number], readonly [number, number]];
   const [top, bottom] = vertical;
   const [left, right] = horizontal;
-  return { top, bottom, left, right, symmetric: top === bottom && left === right, border: [left, right, top, bottom] };
+  return {
+    top,
+    bottom,
+    left,
+    right,
+    symmetric: top === bottom && left === right,
+    border: [left, right, top, bottom],
+  };
 }
 
 /** Matlab's maxPooling2dLayer(poolSize, 'Stride', s). Stride defaults to 1, as in Matlab. */

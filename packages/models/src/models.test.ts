@@ -11,7 +11,8 @@ import { assembleNetwork } from './network.js';
 import { mlp } from './mlp.js';
 
 /** Matlab's H×W×C (or a bare size) of a [C,H,W] / [F] shape. */
-const matlabSize = (shape: number[]) => (shape.length === 3 ? `${shape[1]}×${shape[2]}×${shape[0]}` : shape.join('×'));
+const matlabSize = (shape: number[]) =>
+  shape.length === 3 ? `${shape[1]}×${shape[2]}×${shape[0]}` : shape.join('×');
 
 /** The course's tables, written once here: layer, output size, learnables. The code computes them. */
 const COURSE_LENET: [string, string, number][] = [

@@ -39,7 +39,8 @@ export function describeModule(m: Module): string {
   if (m instanceof Linear) return `${m.outFeatures} fully connected layer`;
   if (m instanceof Dropout) return `${m.p * 100}% dropout`;
   if (m instanceof ReLU) return 'ReLU';
-  if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) return `batch normalization with ${m.numFeatures} channels`;
+  if (m instanceof BatchNorm1d || m instanceof BatchNorm2d)
+    return `batch normalization with ${m.numFeatures} channels`;
   if (m instanceof ConstantPad2d) return `padding [${m.padding.join(' ')}] with ${m.value}`;
   if (m instanceof Flatten) return 'flatten';
   return m.typeName;

@@ -160,7 +160,12 @@ test('validation loss is the log-softmax cross-entropy: an example scored 200 be
     './layer-specs.js'
   );
   const { evaluateLoss } = await import('./train-network.js');
-  const net = assembleNetwork([featureInputLayer(1), fullyConnectedLayer(2), softmaxLayer(), classificationLayer()]);
+  const net = assembleNetwork([
+    featureInputLayer(1),
+    fullyConnectedLayer(2),
+    softmaxLayer(),
+    classificationLayer(),
+  ]);
   const linear = net.body.getSubmodule('0');
   linear.param('weight').assign(nd.tensor([[0], [200]]));
   linear.param('bias').assign(nd.tensor([0, 0]));
@@ -172,8 +177,14 @@ test('validation loss is the log-softmax cross-entropy: an example scored 200 be
 
 /** A small classifier with one batch-normalization layer after its first fully connected layer. */
 async function bnLayers() {
-  const { batchNormalizationLayer, classificationLayer, featureInputLayer, fullyConnectedLayer, reluLayer, softmaxLayer } =
-    await import('./layer-specs.js');
+  const {
+    batchNormalizationLayer,
+    classificationLayer,
+    featureInputLayer,
+    fullyConnectedLayer,
+    reluLayer,
+    softmaxLayer,
+  } = await import('./layer-specs.js');
   return [
     featureInputLayer(2),
     fullyConnectedLayer(6),
@@ -204,15 +215,27 @@ test("'population' batch-norm statistics (Matlab's default) are the mean and var
   const { net, info } = await trainNetwork(
     train,
     await bnLayers(),
-    trainingOptions('sgdm', { maxEpochs: 3, miniBatchSize: 16, verbose: false, seed: 3, validationData: val }),
+    trainingOptions('sgdm', {
+      maxEpochs: 3,
+      miniBatchSize: 16,
+      verbose: false,
+      seed: 3,
+      validationData: val,
+    }),
   );
   const bn = net.body.getSubmodule('1');
   const { mean, variance } = firstLayerStatistics(net, train.x);
   const runningMean = [...bn.buffer('running_mean').values()];
   const runningVar = [...bn.buffer('running_var').values()];
   for (let j = 0; j < 6; j++) {
-    assert.ok(Math.abs(runningMean[j]! - mean[j]!) < 1e-5 * (1 + Math.abs(mean[j]!)), `mean ${j}: ${runningMean[j]} vs ${mean[j]}`);
-    assert.ok(Math.abs(runningVar[j]! - variance[j]!) < 1e-5 * (1 + variance[j]!), `variance ${j}: ${runningVar[j]} vs ${variance[j]}`);
+    assert.ok(
+      Math.abs(runningMean[j]! - mean[j]!) < 1e-5 * (1 + Math.abs(mean[j]!)),
+      `mean ${j}: ${runningMean[j]} vs ${mean[j]}`,
+    );
+    assert.ok(
+      Math.abs(runningVar[j]! - variance[j]!) < 1e-5 * (1 + variance[j]!),
+      `variance ${j}: ${runningVar[j]} vs ${variance[j]}`,
+    );
   }
   // The final validation figures are those of the finished network (after the statistics pass).
   const { evaluateLoss } = await import('./train-network.js');

@@ -203,7 +203,10 @@ export async function trainNetwork(
       );
     }
   }
-  if (options.batchNormalizationStatistics === 'population' && computePopulationStatistics(net, inputs, options.miniBatchSize)) {
+  if (
+    options.batchNormalizationStatistics === 'population' &&
+    computePopulationStatistics(net, inputs, options.miniBatchSize)
+  ) {
     // Matlab reports the validation metrics of the finished network, after its statistics pass.
     if (options.validationData) lastValidation = evaluateLoss(net, options.validationData);
   }
@@ -228,8 +231,9 @@ export async function trainNetwork(
 /**
  * Matlab's BatchNormalizationStatistics 'population': after training, one pass over the training
  * data (already normalized by the input layer) in mini-batches of the training size, the last
- * partial batch included (a lone last example joins the batch before it). Each batch-normalization layer normalizes by the batch's own statistics,
- * as in training, while it accumulates the exact mean and variance of everything it sees; these
+ * partial batch included (a lone last example joins the batch before it). Each batch-normalization
+ * layer normalizes by the batch's own statistics, as in training, while it accumulates the exact
+ * mean and variance of everything it sees; these
  * become its TrainedMean / TrainedVariance (running_mean / running_var). Dropout is off during the
  * pass (it is an inference-time pass). Returns false when the network has no batch normalization.
  */

@@ -26,7 +26,9 @@ test('an unknown option is refused with a ValueError that suggests the nearest n
   assert.throws(
     () => trainingOptions('sgdm', { maxEpoch: 3 } as never),
     (e: unknown) =>
-      e instanceof ValueError && /unknown option 'maxEpoch'/.test(e.message) && /did you mean 'maxEpochs'/.test(e.message),
+      e instanceof ValueError &&
+      /unknown option 'maxEpoch'/.test(e.message) &&
+      /did you mean 'maxEpochs'/.test(e.message),
   );
   // Matlab's own spelling of a name points to ours.
   assert.throws(
@@ -40,7 +42,10 @@ test('an unknown option is refused with a ValueError that suggests the nearest n
 });
 
 test('option values outside their choices are refused, naming the choices', () => {
-  assert.throws(() => trainingOptions('sgdm', { shuffle: 'sometimes' as never }), /shuffle must be one of 'once', 'every-epoch', 'never'/);
+  assert.throws(
+    () => trainingOptions('sgdm', { shuffle: 'sometimes' as never }),
+    /shuffle must be one of 'once', 'every-epoch', 'never'/,
+  );
   assert.throws(
     () => trainingOptions('sgdm', { gradientThresholdMethod: 'l1norm' as never }),
     /gradientThresholdMethod must be one of 'l2norm', 'global-l2norm', 'absolute-value'/,

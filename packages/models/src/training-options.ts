@@ -166,9 +166,15 @@ export function trainingOptions(solver: Solver, options: Partial<TrainingOptions
   if (!(o.gradientThreshold > 0))
     throw new ValueError('trainingOptions', `gradientThreshold must be > 0, got ${o.gradientThreshold}`);
   if (!(o.learnRateDropFactor >= 0 && o.learnRateDropFactor <= 1))
-    throw new ValueError('trainingOptions', `learnRateDropFactor must be in [0, 1], got ${o.learnRateDropFactor}`);
+    throw new ValueError(
+      'trainingOptions',
+      `learnRateDropFactor must be in [0, 1], got ${o.learnRateDropFactor}`,
+    );
   if (!(o.validationPatience >= 1))
-    throw new ValueError('trainingOptions', `validationPatience must be a positive integer or Infinity, got ${o.validationPatience}`);
+    throw new ValueError(
+      'trainingOptions',
+      `validationPatience must be a positive integer or Infinity, got ${o.validationPatience}`,
+    );
   return o;
 }
 
@@ -183,7 +189,8 @@ function refuseUnknownOptions(options: object): void {
     const nearest = known
       .map((name) => ({ name, d: editDistance(key.toLowerCase(), name.toLowerCase()) }))
       .sort((a, b) => a.d - b.d)[0]!;
-    const hint = nearest.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean '${nearest.name}'?` : '';
+    const hint =
+      nearest.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean '${nearest.name}'?` : '';
     throw new ValueError('trainingOptions', `unknown option '${key}'${hint}`);
   }
 }
@@ -194,7 +201,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }

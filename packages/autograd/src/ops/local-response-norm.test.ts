@@ -77,5 +77,8 @@ test("channelsBefore moves the window: Matlab's ⌊(size−1)/2⌋ before for an
     { atol: 1e-8, rtol: 1e-6 },
   );
   assert.ok(r.ok, `max error ${JSON.stringify(r).slice(0, 200)}`);
-  assert.throws(() => localResponseNorm(variable(x), { size: 4, channelsBefore: 4 }), /channelsBefore must be an integer in \[0, 3\], got 4/);
+  assert.throws(
+    () => localResponseNorm(variable(x), { size: 4, channelsBefore: 4 }),
+    /channelsBefore must be an integer in \[0, 3\], got 4/,
+  );
 });

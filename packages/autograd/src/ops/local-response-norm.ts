@@ -34,7 +34,10 @@ export function localResponseNorm(x: Tensor, options: LocalResponseNormOptions =
   const hw = h * w;
   const before = options.channelsBefore ?? Math.floor(size / 2);
   if (!Number.isInteger(before) || before < 0 || before > size - 1)
-    throw new ValueError('localResponseNorm', `channelsBefore must be an integer in [0, ${size - 1}], got ${before}`);
+    throw new ValueError(
+      'localResponseNorm',
+      `channelsBefore must be an integer in [0, ${size - 1}], got ${before}`,
+    );
   const after = size - 1 - before;
   const X = x.data.astype(nd.floatType(x.dtype)).values() as FloatArray;
   const s = new Float64Array(X.length);
