@@ -2,7 +2,7 @@
 import { xorHiddenLayer, xorNeuron } from './xor-example.js';
 
 console.log(
-  `XOR with one neuron:        accuracy ${(xorNeuron() * 100).toFixed(0)}% (a line cannot separate XOR)`,
+  `XOR with one neuron:        accuracy ${(xorNeuron().accuracy * 100).toFixed(0)}% (a line cannot separate XOR)`,
 );
 const h = xorHiddenLayer();
 console.log(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { variable } from '@nabla/autograd';
+import { describe, it, test } from 'node:test';
+import { noGrad, variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
 import { propertyParameters } from '@nabla/tensor/testing';
@@ -187,4 +187,33 @@ describe('BatchNorm1d', () => {
       /BatchNorm1d: expected a \[N, C\] or \[N, C, L\] input/,
     );
   });
+});
+
+test('population statistics: after start…finish, BatchNorm2d holds the exact mean and variance of every value it saw per channel', () => {
+  const bn = new BatchNorm2d(3);
+  const g = new Random(4);
+  // Three batches of different sizes and offsets (channel c is centred at 10c): 5 + 2 + 3 examples.
+  const batches = [5, 2, 3].map((n) => nd.randomNormal([n, 3, 4, 4], 0, 2, { generator: g }));
+  for (const b of batches) for (let i = 0; i < b.size; i++) b.data[i]! += 10 * Math.floor((i % 48) / 16);
+  bn.train();
+  bn.forward(variable(batches[0]!)); // one ordinary training step first: the counter keeps it
+  bn.startPopulationStatistics();
+  noGrad(() => {
+    for (const b of batches) bn.forward(variable(b));
+  });
+  assert.equal(bn.finishPopulationStatistics(), true);
+  const all = nd.concat(batches, 0);
+  const v = all.values();
+  for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < 10; i++) for (let k = 0; k < 16; k++, count++) sum += v[(i * 3 + c) * 16 + k]!;
+    const mean = sum / count;
+    let sq = 0;
+    for (let i = 0; i < 10; i++) for (let k = 0; k < 16; k++) sq += (v[(i * 3 + c) * 16 + k]! - mean) ** 2;
+    assert.ok(Math.abs(bn.runningMean.values()[c]! - mean) < 1e-5, `mean ${c}`);
+    assert.ok(Math.abs(bn.runningVar.values()[c]! - sq / count) < 1e-4, `variance ${c}`);
+  }
+  assert.equal(bn.numBatchesTracked, 1);
+  assert.equal(bn.finishPopulationStatistics(), false, 'nothing collected: nothing changed');
 });

@@ -1,5 +1,5 @@
 import { batchNorm, reshape, type Tensor } from '@nabla/autograd';
-import { formatShape, type NDArray, ones, ShapeError, ValueError, zeros } from '@nabla/tensor';
+import { allocate, formatShape, NDArray, ones, ShapeError, ValueError, zeros } from '@nabla/tensor';
 import { positiveInt } from './learnable-options.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -27,6 +27,8 @@ abstract class BatchNorm extends Module {
   readonly eps: number;
   readonly momentum: number;
   readonly affine: boolean;
+  /** While collecting population statistics: per channel, the values seen, their mean and Σ(x − mean)². */
+  private population: { count: number; mean: Float64Array; m2: Float64Array; tracked: number } | null = null;
 
   constructor(typeName: string, numFeatures: number, options: BatchNormOptions) {
     super(typeName);
@@ -65,6 +67,66 @@ abstract class BatchNorm extends Module {
     return this.buffer('num_batches_tracked').item();
   }
 
+  /**
+   * Starts collecting population statistics (Matlab's BatchNormalizationStatistics 'population'):
+   * every forward pass from now on adds its input, per channel, to an exact running mean and sum of
+   * squared deviations, until `finishPopulationStatistics` writes them as the statistics used in
+   * evaluation. Run the passes in training mode, so each batch is normalized by its own statistics
+   * as it was during training (Ioffe & Szegedy, Algorithm 2, steps 8–12).
+   */
+  startPopulationStatistics(): void {
+    this.population = {
+      count: 0,
+      mean: new Float64Array(this.numFeatures),
+      m2: new Float64Array(this.numFeatures),
+      tracked: this.numBatchesTracked,
+    };
+  }
+
+  /**
+   * Ends the collection: running_mean ← the mean and running_var ← the (biased) variance of every
+   * value this layer saw since `startPopulationStatistics`, per channel. num_batches_tracked is left
+   * as training left it. Returns false (and changes nothing) when no values were seen.
+   */
+  finishPopulationStatistics(): boolean {
+    const p = this.population;
+    this.population = null;
+    if (!p || p.count === 0) return false;
+    const dtype = this.runningMean.dtype as 'float32' | 'float64';
+    const variance = p.m2.map((m2) => m2 / p.count);
+    this.setBuffer('running_mean', new NDArray(allocateFrom(dtype, p.mean), [this.numFeatures]));
+    this.setBuffer('running_var', new NDArray(allocateFrom(dtype, variance), [this.numFeatures]));
+    const counter = this.buffer('num_batches_tracked');
+    counter.data[counter.offset] = p.tracked;
+    return true;
+  }
+
+  /**
+   * Adds one batch [N, C, H, W] to the population statistics: the batch's own mean and M2 per channel
+   * (two passes, float64), merged with Chan et al.'s pairwise rule
+   * M2 ← M2_a + M2_b + δ²·n_a·n_b/(n_a + n_b), mean ← mean_a + δ·n_b/(n_a + n_b), δ = mean_b − mean_a.
+   */
+  private accumulatePopulation(x4: NDArray): void {
+    const p = this.population!;
+    const [n, c, h, w] = x4.shape as [number, number, number, number];
+    const v = x4.values();
+    const hw = h * w;
+    const nb = n * hw;
+    for (let ch = 0; ch < c; ch++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) for (let k = 0; k < hw; k++) sum += v[(i * c + ch) * hw + k]!;
+      const meanB = sum / nb;
+      let m2B = 0;
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < hw; k++) m2B += (v[(i * c + ch) * hw + k]! - meanB) ** 2;
+      const na = p.count;
+      const delta = meanB - p.mean[ch]!;
+      p.mean[ch] = p.mean[ch]! + (delta * nb) / (na + nb);
+      p.m2[ch] = p.m2[ch]! + m2B + (delta * delta * na * nb) / (na + nb);
+    }
+    p.count += nb;
+  }
+
   /** Checks the input and returns it as [N, C, H, W] (views, no copy). */
   protected abstract asNCHW(x: Tensor): Tensor;
 
@@ -83,6 +145,7 @@ abstract class BatchNorm extends Module {
         `needs more than one value per channel in training, got input ${formatShape(x.shape)}`,
       );
     }
+    if (this.population) this.accumulatePopulation(x4.data);
     const y = batchNorm(x4, this.weight, this.bias, this.runningMean, this.runningVar, {
       training: this.training,
       momentum: this.momentum,
@@ -123,4 +186,10 @@ export class BatchNorm2d extends BatchNorm {
     this.checkRank(x, [4], 'NCHW');
     return x;
   }
+}
+
+function allocateFrom(dtype: 'float32' | 'float64', values: Float64Array): Float32Array | Float64Array {
+  const out = allocate(dtype, values.length) as Float32Array | Float64Array;
+  out.set(values);
+  return out;
 }

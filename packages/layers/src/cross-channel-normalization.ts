@@ -7,6 +7,11 @@ export interface CrossChannelNormalizationOptions {
   alpha?: number;
   beta?: number;
   k?: number;
+  /**
+   * Channels of the window before each channel: default ⌊size/2⌋ (PyTorch's LocalResponseNorm);
+   * Matlab's crossChannelNormalizationLayer uses ⌊(size − 1)/2⌋. Equal for odd sizes.
+   */
+  channelsBefore?: number;
 }
 
 /**
@@ -19,6 +24,7 @@ export class CrossChannelNormalization extends Module {
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;
+  readonly channelsBefore: number;
 
   constructor(size = 5, options: CrossChannelNormalizationOptions = {}) {
     super('CrossChannelNormalization');
@@ -26,6 +32,16 @@ export class CrossChannelNormalization extends Module {
     this.alpha = options.alpha ?? 1e-4;
     this.beta = options.beta ?? 0.75;
     this.k = options.k ?? 2;
+    this.channelsBefore = options.channelsBefore ?? Math.floor(this.size / 2);
+    if (
+      !Number.isInteger(this.channelsBefore) ||
+      this.channelsBefore < 0 ||
+      this.channelsBefore > this.size - 1
+    )
+      throw new ValueError(
+        'CrossChannelNormalization',
+        `channelsBefore must be an integer in [0, ${this.size - 1}], got ${this.channelsBefore}`,
+      );
     for (const [name, v] of [
       ['alpha', this.alpha],
       ['beta', this.beta],
@@ -40,11 +56,19 @@ export class CrossChannelNormalization extends Module {
     this.checkRank(x, [4], 'NCHW');
     if (x.shape[1]! < 1)
       throw new ShapeError(this.label, `needs at least one channel, got ${formatShape(x.shape)}`);
-    return localResponseNorm(x, { size: this.size, alpha: this.alpha, beta: this.beta, k: this.k });
+    return localResponseNorm(x, {
+      size: this.size,
+      alpha: this.alpha,
+      beta: this.beta,
+      k: this.k,
+      channelsBefore: this.channelsBefore,
+    });
   }
 
   protected override extraRepr(): string {
-    return `${this.size}, alpha: ${this.alpha}, beta: ${this.beta}, k: ${this.k}`;
+    const window =
+      this.channelsBefore === Math.floor(this.size / 2) ? '' : `, channelsBefore: ${this.channelsBefore}`;
+    return `${this.size}, alpha: ${this.alpha}, beta: ${this.beta}, k: ${this.k}${window}`;
   }
 }
 

@@ -10,6 +10,7 @@ export {
 export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 export { AvgPool2d, type AvgPool2dLayerOptions } from './avg-pool2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
+export { ConstantPad2d, type Padding2d, ZeroPad2d } from './constant-pad2d.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';

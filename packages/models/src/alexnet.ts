@@ -11,8 +11,9 @@ import {
 } from '@nabla/layers';
 import type { Random } from '@nabla/tensor';
 import { ValueError } from '@nabla/tensor';
+import { describeModule } from './module-description.js';
 import type { LayerRow } from './network.js';
-import { Network } from './network.js';
+import { measureOutputShapes, Network } from './network.js';
 
 /**
  * The original AlexNet (Krizhevsky et al. 2012, as Caffe and Matlab ship it — not torchvision's
@@ -66,85 +67,62 @@ export class AlexNetBody extends Module {
   }
 }
 
-/** The course's 25 layers: name, what it is, and which module of the body implements it. */
-function alexnetRows(numClasses: number): LayerRow[] {
-  const row = (
-    name: string,
-    description: string,
-    outputShape: number[],
-    modules: string[],
-    learnables = 0,
-  ): LayerRow => ({
-    name,
-    kind: name.replace(/\d+$/, ''),
-    description,
-    outputShape,
-    modules,
-    learnables,
+/**
+ * The course's 25 layers: each name and the module of the body that implements it. Everything
+ * else in the table — what the layer is, its output size, its learnables — is read off the modules
+ * themselves, the sizes by a dry forward pass (models.test.ts compares them with the course's).
+ */
+const ALEXNET_LAYERS: readonly (readonly [name: string, module: string | null])[] = [
+  ['data', null],
+  ['conv1', 'features.0'],
+  ['relu1', 'features.1'],
+  ['norm1', 'features.2'],
+  ['pool1', 'features.3'],
+  ['conv2', 'features.4'],
+  ['relu2', 'features.5'],
+  ['norm2', 'features.6'],
+  ['pool2', 'features.7'],
+  ['conv3', 'features.8'],
+  ['relu3', 'features.9'],
+  ['conv4', 'features.10'],
+  ['relu4', 'features.11'],
+  ['conv5', 'features.12'],
+  ['relu5', 'features.13'],
+  ['pool5', 'features.14'],
+  ['fc6', 'classifier.0'],
+  ['relu6', 'classifier.1'],
+  ['drop6', 'classifier.2'],
+  ['fc7', 'classifier.3'],
+  ['relu7', 'classifier.4'],
+  ['drop7', 'classifier.5'],
+  ['fc8', 'classifier.6'],
+  ['prob', null],
+  ['output', null],
+];
+
+function alexnetRows(body: AlexNetBody, inputShape: number[], numClasses: number): LayerRow[] {
+  const shapes = measureOutputShapes(body, inputShape);
+  let shape = inputShape;
+  return ALEXNET_LAYERS.map(([name, path]) => {
+    const module = path === null ? null : body.getSubmodule(path);
+    if (path !== null) shape = shapes.get(path)!;
+    const description =
+      module !== null
+        ? describeModule(module)
+        : name === 'data'
+          ? `${inputShape[1]}×${inputShape[2]}×${inputShape[0]} images with 'zerocenter' normalization`
+          : name === 'prob'
+            ? 'softmax'
+            : `cross-entropy loss over ${numClasses} classes`;
+    return {
+      name,
+      kind: name.replace(/\d+$/, ''),
+      description,
+      outputShape: shape.slice(),
+      modules: path === null ? [] : [path],
+      learnables: module === null ? 0 : module.numParameters(),
+    };
   });
-  return [
-    row('data', "227×227×3 images with 'zerocenter' normalization", [3, 227, 227], []),
-    row(
-      'conv1',
-      '96 11×11×3 convolutions with stride [4 4] and padding [0 0]',
-      [96, 55, 55],
-      ['features.0'],
-      96 * 363 + 96,
-    ),
-    row('relu1', 'ReLU', [96, 55, 55], ['features.1']),
-    row('norm1', 'cross channel normalization with 5 channels per element', [96, 55, 55], ['features.2']),
-    row('pool1', '3×3 max pooling with stride [2 2]', [96, 27, 27], ['features.3']),
-    row(
-      'conv2',
-      '2 groups of 128 5×5×48 convolutions with stride [1 1] and padding [2 2]',
-      [256, 27, 27],
-      ['features.4'],
-      256 * 48 * 25 + 256,
-    ),
-    row('relu2', 'ReLU', [256, 27, 27], ['features.5']),
-    row('norm2', 'cross channel normalization with 5 channels per element', [256, 27, 27], ['features.6']),
-    row('pool2', '3×3 max pooling with stride [2 2]', [256, 13, 13], ['features.7']),
-    row(
-      'conv3',
-      '384 3×3×256 convolutions with stride [1 1] and padding [1 1]',
-      [384, 13, 13],
-      ['features.8'],
-      384 * 256 * 9 + 384,
-    ),
-    row('relu3', 'ReLU', [384, 13, 13], ['features.9']),
-    row(
-      'conv4',
-      '2 groups of 192 3×3×192 convolutions with stride [1 1] and padding [1 1]',
-      [384, 13, 13],
-      ['features.10'],
-      384 * 192 * 9 + 384,
-    ),
-    row('relu4', 'ReLU', [384, 13, 13], ['features.11']),
-    row(
-      'conv5',
-      '2 groups of 128 3×3×192 convolutions with stride [1 1] and padding [1 1]',
-      [256, 13, 13],
-      ['features.12'],
-      256 * 192 * 9 + 256,
-    ),
-    row('relu5', 'ReLU', [256, 13, 13], ['features.13']),
-    row('pool5', '3×3 max pooling with stride [2 2]', [256, 6, 6], ['features.14']),
-    row('fc6', '4096 fully connected layer', [4096], ['classifier.0'], 9216 * 4096 + 4096),
-    row('relu6', 'ReLU', [4096], ['classifier.1']),
-    row('drop6', '50% dropout', [4096], ['classifier.2']),
-    row('fc7', '4096 fully connected layer', [4096], ['classifier.3'], 4096 * 4096 + 4096),
-    row('relu7', 'ReLU', [4096], ['classifier.4']),
-    row('drop7', '50% dropout', [4096], ['classifier.5']),
-    row(
-      'fc8',
-      `${numClasses} fully connected layer`,
-      [numClasses],
-      ['classifier.6'],
-      4096 * numClasses + numClasses,
-    ),
-    row('prob', 'softmax', [numClasses], []),
-    row('output', `cross-entropy loss over ${numClasses} classes`, [numClasses], []),
-  ];
 }
 
 /** AlexNet for 227×227×3 images: 60,965,224 learnables with 1000 classes. */
@@ -152,12 +130,16 @@ export function alexnet(options: { numClasses?: number; generator?: Random } = {
   const numClasses = options.numClasses ?? 1000;
   if (!Number.isInteger(numClasses) || numClasses < 1)
     throw new ValueError('alexnet', `numClasses must be a positive integer, got ${numClasses}`);
-  return new Network(new AlexNetBody(numClasses, options.generator), {
-    inputShape: [3, 227, 227],
+  const body = new AlexNetBody(numClasses, options.generator);
+  // Matlab's (and Caffe's) AlexNet puts no L2 regularization on its biases: BiasL2Factor 0.
+  body.setL2Factor(0, 'bias');
+  const inputShape = [3, 227, 227];
+  return new Network(body, {
+    inputShape,
     normalization: 'zerocenter',
     outputKind: 'classification',
     classes: Array.from({ length: numClasses }, (_, i) => String(i)),
-    layerRows: alexnetRows(numClasses),
+    layerRows: () => alexnetRows(body, inputShape, numClasses),
     architecture: { type: 'model', name: 'alexnet', options: { numClasses } },
   });
 }

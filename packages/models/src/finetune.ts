@@ -43,15 +43,17 @@ export function replaceHead(net: Network, numClasses: number, options: ReplaceHe
   const old = net.body.getSubmodule(path);
   if (!(old instanceof Linear))
     throw new ValueError(op, `'${options.layer ?? path}' is ${old.typeName}, not a fully connected layer`);
+  const oldRows = net.layerRows; // the table of the network as it is (computed before the body changes)
   const head = new Linear(old.inFeatures, numClasses, { generator: options.generator });
+  head.setL2Factor(0, 'bias'); // Matlab's fullyConnectedLayer: BiasL2Factor 0
   if (options.weightLearnRateFactor !== undefined)
     head.setLearnRateFactor(options.weightLearnRateFactor, 'weight');
   if (options.biasLearnRateFactor !== undefined) head.setLearnRateFactor(options.biasLearnRateFactor, 'bias');
   net.body.replaceLayer(path, head);
 
   // The layer table: the replaced row, and every row after it (softmax, output) now has n outputs.
-  const at = net.layerRows.findIndex((r) => r.modules.includes(path));
-  const rows: LayerRow[] = net.layerRows.map((r, i) => {
+  const at = oldRows.findIndex((r) => r.modules.includes(path));
+  const rows: LayerRow[] = oldRows.map((r, i) => {
     if (at < 0 || i < at) return { ...r };
     const learnables = i === at ? head.numParameters() : r.learnables;
     const description =

@@ -4,6 +4,7 @@ import {
   AvgPool2d,
   BatchNorm1d,
   BatchNorm2d,
+  ConstantPad2d,
   Conv2d,
   CrossChannelNormalization,
   Dropout,
@@ -15,6 +16,7 @@ import {
   ReLU,
   Sigmoid,
   Tanh,
+  ZeroPad2d,
 } from '@nabla/layers';
 
 /** Shape of one example without the batch axis: [C, H, W] for images, [F] for features. */
@@ -106,10 +108,12 @@ function featureInputLayerImpl(
   };
 }
 
+/** Matlab's per-layer factors: learn rates default to 1, WeightL2Factor to 1 and BiasL2Factor to 0. */
 export interface LearnRateFactors {
   weightLearnRateFactor?: number;
   biasLearnRateFactor?: number;
   weightL2Factor?: number;
+  /** Matlab's default is 0: no L2 regularization on biases (PyTorch's modules decay them: 1). */
   biasL2Factor?: number;
 }
 
@@ -152,11 +156,17 @@ function convolution2dLayerImpl(
       const [c, h, w] = imageShape('convolution2dLayer', input);
       const [sh, sw] = pairOf(options.stride ?? 1);
       const [dh, dw] = pairOf(options.dilation ?? 1);
-      let padding: [number, number];
-      if (options.padding === 'same') {
-        // 'same' with symmetric padding: exact for odd kernels and stride 1, as in the course's layers.
-        padding = [Math.floor((dh * (kh - 1)) / 2), Math.floor((dw * (kw - 1)) / 2)];
-      } else padding = pairOf(options.padding ?? 0);
+      // 'same' may need one more row (column) at the bottom (right) than at the top (left): then an
+      // explicit zero border comes first and the convolution itself pads nothing.
+      const same =
+        options.padding === 'same'
+          ? samePadding([h, w], [dh * (kh - 1) + 1, dw * (kw - 1) + 1], [sh, sw])
+          : null;
+      const padding: [number, number] = same
+        ? same.symmetric
+          ? [same.top, same.left]
+          : [0, 0]
+        : pairOf((options.padding as Pair | undefined) ?? 0);
       const conv = new Conv2d(c, numFilters, [kh, kw], {
         stride: [sh, sw],
         padding,
@@ -164,9 +174,14 @@ function convolution2dLayerImpl(
         groups,
         generator: context.generator,
       });
-      applyFactors(conv, options);
-      const ho = Math.floor((h + 2 * padding[0] - dh * (kh - 1) - 1) / sh) + 1;
-      const wo = Math.floor((w + 2 * padding[1] - dw * (kw - 1) - 1) / sw) + 1;
+      applyFactors(conv, { ...options, biasL2Factor: options.biasL2Factor ?? 0 });
+      const [ph, pw] = same
+        ? [same.top + same.bottom, same.left + same.right]
+        : [2 * padding[0], 2 * padding[1]];
+      const ho = Math.floor((h + ph - dh * (kh - 1) - 1) / sh) + 1;
+      const wo = Math.floor((w + pw - dw * (kw - 1) - 1) / sw) + 1;
+      if (same && !same.symmetric)
+        return { modules: [new ZeroPad2d(same.border), conv], output: [numFilters, ho, wo] };
       return { modules: [conv], output: [numFilters, ho, wo] };
     },
   };
@@ -233,17 +248,31 @@ function crossChannelNormalizationLayerImpl(
     build(input) {
       imageShape('crossChannelNormalizationLayer', input);
       return {
-        modules: [new CrossChannelNormalization(windowChannelSize, { alpha, beta, k })],
+        // Matlab's window: ⌊(w − 1)/2⌋ channels before and ⌊w/2⌋ after (PyTorch mirrors it for even w).
+        modules: [
+          new CrossChannelNormalization(windowChannelSize, {
+            alpha,
+            beta,
+            k,
+            channelsBefore: Math.floor((windowChannelSize - 1) / 2),
+          }),
+        ],
         output: input,
       };
     },
   };
 }
 
+export interface PoolingOptions extends Named {
+  stride?: Pair;
+  /** A size, or 'same' (output size = ⌈input / stride⌉, Matlab's 'same'). */
+  padding?: Pair | 'same';
+}
+
 function pooling(
   kind: 'maxPooling2d' | 'averagePooling2d',
   poolSize: Pair,
-  options: Named & { stride?: Pair; padding?: Pair },
+  options: PoolingOptions,
 ): LayerSpec {
   const [kh, kw] = pairOf(poolSize);
   return {
@@ -253,30 +282,74 @@ function pooling(
     build(input) {
       const [c, h, w] = imageShape(`${kind}Layer`, input);
       const [sh, sw] = pairOf(options.stride ?? poolSize);
-      const [ph, pw] = pairOf(options.padding ?? 0);
+      const same = options.padding === 'same' ? samePadding([h, w], [kh, kw], [sh, sw]) : null;
+      const [ph, pw] = same
+        ? same.symmetric
+          ? [same.top, same.left]
+          : [0, 0]
+        : pairOf((options.padding as Pair | undefined) ?? 0);
       const opts = { stride: [sh, sw] as [number, number], padding: [ph, pw] as [number, number] };
       const module = kind === 'maxPooling2d' ? new MaxPool2d([kh, kw], opts) : new AvgPool2d([kh, kw], opts);
-      const ho = Math.floor((h + 2 * ph - kh) / sh) + 1;
-      const wo = Math.floor((w + 2 * pw - kw) / sw) + 1;
+      const [th, tw] = same ? [same.top + same.bottom, same.left + same.right] : [2 * ph, 2 * pw];
+      const ho = Math.floor((h + th - kh) / sh) + 1;
+      const wo = Math.floor((w + tw - kw) / sw) + 1;
       if (ho < 1 || wo < 1)
         throw new ShapeError(`${kind}Layer`, `a ${kh}×${kw} window does not fit a ${h}×${w} input`);
+      if (same && !same.symmetric) {
+        // Max pooling never picks the border (−∞, as its own padding does); average pooling counts
+        // the zeros in its window (Matlab's PaddingValue 0, PyTorch's count_include_pad).
+        const border =
+          kind === 'maxPooling2d'
+            ? new ConstantPad2d(same.border, Number.NEGATIVE_INFINITY)
+            : new ZeroPad2d(same.border);
+        return { modules: [border, module], output: [c, ho, wo] };
+      }
       return { modules: [module], output: [c, ho, wo] };
     },
   };
 }
 
+/**
+ * Matlab's 'same' padding for a window spanning `span` input cells at `stride`: the output has
+ * ⌈size/stride⌉ cells, so the border totals max((⌈size/stride⌉ − 1)·stride + span − size, 0) per
+ * axis, split evenly with the odd cell at the bottom (right) — what MathWorks documents for
+ * convolution2dLayer and the pooling layers, and TensorFlow's SAME.
+ */
+export function samePadding(
+  size: readonly [number, number],
+  span: readonly [number, number],
+  stride: readonly [number, number],
+): {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  symmetric: boolean;
+  border: [number, number, number, number];
+} {
+  const [vertical, horizontal] = [0, 1].map((i) => {
+    const out = Math.ceil(size[i]! / stride[i]!);
+    const total = Math.max((out - 1) * stride[i]! + span[i]! - size[i]!, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)] as const;
+  }) as [readonly [number, number], readonly [number, number]];
+  const [top, bottom] = vertical;
+  const [left, right] = horizontal;
+  return {
+    top,
+    bottom,
+    left,
+    right,
+    symmetric: top === bottom && left === right,
+    border: [left, right, top, bottom],
+  };
+}
+
 /** Matlab's maxPooling2dLayer(poolSize, 'Stride', s). Stride defaults to 1, as in Matlab. */
-function maxPooling2dLayerImpl(
-  poolSize: Pair,
-  options: Named & { stride?: Pair; padding?: Pair } = {},
-): LayerSpec {
+function maxPooling2dLayerImpl(poolSize: Pair, options: PoolingOptions = {}): LayerSpec {
   return pooling('maxPooling2d', poolSize, { ...options, stride: options.stride ?? 1 });
 }
 
-function averagePooling2dLayerImpl(
-  poolSize: Pair,
-  options: Named & { stride?: Pair; padding?: Pair } = {},
-): LayerSpec {
+function averagePooling2dLayerImpl(poolSize: Pair, options: PoolingOptions = {}): LayerSpec {
   return pooling('averagePooling2d', poolSize, { ...options, stride: options.stride ?? 1 });
 }
 
@@ -293,7 +366,7 @@ function fullyConnectedLayerImpl(outputSize: number, options: Named & LearnRateF
       if (input.length > 1) modules.push(new Flatten());
       const inFeatures = input.reduce((a, b) => a * b, 1);
       const linear = new Linear(inFeatures, outputSize, { generator: context.generator });
-      applyFactors(linear, options);
+      applyFactors(linear, { ...options, biasL2Factor: options.biasL2Factor ?? 0 });
       modules.push(linear);
       return { modules, output: [outputSize] };
     },

@@ -10,8 +10,65 @@ import { lenet, lenetLayers } from './lenet.js';
 import { assembleNetwork } from './network.js';
 import { mlp } from './mlp.js';
 
-test('the course LeNet has 180,880 learnables and PyTorch names 0.weight … 14.bias', () => {
+/** Matlab's H×W×C (or a bare size) of a [C,H,W] / [F] shape. */
+const matlabSize = (shape: number[]) =>
+  shape.length === 3 ? `${shape[1]}×${shape[2]}×${shape[0]}` : shape.join('×');
+
+/** The course's tables, written once here: layer, output size, learnables. The code computes them. */
+const COURSE_LENET: [string, string, number][] = [
+  ['imageInput', '28×28×1', 0],
+  ['convolution2d', '28×28×16', 160],
+  ['batchNormalization', '28×28×16', 32],
+  ['relu', '28×28×16', 0],
+  ['maxPooling2d', '14×14×16', 0],
+  ['convolution2d', '14×14×32', 4_640],
+  ['batchNormalization', '14×14×32', 64],
+  ['relu', '14×14×32', 0],
+  ['maxPooling2d', '7×7×32', 0],
+  ['convolution2d', '7×7×64', 18_496],
+  ['batchNormalization', '7×7×64', 128],
+  ['relu', '7×7×64', 0],
+  ['fullyConnected', '50', 156_850],
+  ['relu', '50', 0],
+  ['fullyConnected', '10', 510],
+  ['softmax', '10', 0],
+  ['classification', '10', 0],
+];
+
+const COURSE_ALEXNET: [string, string, number, string?][] = [
+  ['data', '227×227×3', 0],
+  ['conv1', '55×55×96', 34_944, '96 11×11×3 convolutions with stride [4 4] and padding [0 0]'],
+  ['relu1', '55×55×96', 0],
+  ['norm1', '55×55×96', 0, 'cross channel normalization with 5 channels per element'],
+  ['pool1', '27×27×96', 0, '3×3 max pooling with stride [2 2]'],
+  ['conv2', '27×27×256', 307_456, '2 groups of 128 5×5×48 convolutions with stride [1 1] and padding [2 2]'],
+  ['relu2', '27×27×256', 0],
+  ['norm2', '27×27×256', 0],
+  ['pool2', '13×13×256', 0],
+  ['conv3', '13×13×384', 885_120, '384 3×3×256 convolutions with stride [1 1] and padding [1 1]'],
+  ['relu3', '13×13×384', 0],
+  ['conv4', '13×13×384', 663_936, '2 groups of 192 3×3×192 convolutions with stride [1 1] and padding [1 1]'],
+  ['relu4', '13×13×384', 0],
+  ['conv5', '13×13×256', 442_624, '2 groups of 128 3×3×192 convolutions with stride [1 1] and padding [1 1]'],
+  ['relu5', '13×13×256', 0],
+  ['pool5', '6×6×256', 0],
+  ['fc6', '4096', 37_752_832, '4096 fully connected layer'],
+  ['relu6', '4096', 0],
+  ['drop6', '4096', 0, '50% dropout'],
+  ['fc7', '4096', 16_781_312],
+  ['relu7', '4096', 0],
+  ['drop7', '4096', 0],
+  ['fc8', '1000', 4_097_000, '1000 fully connected layer'],
+  ['prob', '1000', 0],
+  ['output', '1000', 0],
+];
+
+test("the course LeNet's layer table (from a dry forward pass) is the course's: sizes, 180,880 learnables, PyTorch names", () => {
   const net = lenet({ generator: new Random(1) });
+  assert.deepEqual(
+    net.layerRows.map((r) => [r.kind, matlabSize(r.outputShape), r.learnables]),
+    COURSE_LENET,
+  );
   assert.equal(net.learnables(), 180_880);
   const names = [...net.body.stateDict().keys()];
   assert.ok(
@@ -20,33 +77,43 @@ test('the course LeNet has 180,880 learnables and PyTorch names 0.weight … 14.
       names.includes('12.weight') &&
       names.includes('14.bias'),
   );
-  assert.deepEqual(net.layerRows.map((r) => r.outputShape.join('x')).slice(0, 5), [
-    '1x28x28',
-    '16x28x28',
-    '16x28x28',
-    '16x28x28',
-    '16x14x14',
-  ]);
   net.fitNormalization(nd.zeros([3, 1, 28, 28]));
   const out = net.forward(nd.zeros([2, 1, 28, 28]));
   assert.deepEqual(out.shape, [2, 10]);
 });
 
-test('AlexNet: 60,965,224 learnables and the course sizes 55, 27, 27, 13, 13, 13, 13, 6', () => {
+test("AlexNet's layer table, computed from its modules and a dry forward pass, is the course's: 25 layers, 60,965,224 learnables", () => {
   const net = alexnet();
+  assert.deepEqual(
+    net.layerRows.map((r) => [r.name, matlabSize(r.outputShape), r.learnables]),
+    COURSE_ALEXNET.map(([name, size, learnables]) => [name, size, learnables]),
+  );
+  for (const [name, , , description] of COURSE_ALEXNET) {
+    if (description) assert.equal(net.layerRows.find((r) => r.name === name)!.description, description, name);
+  }
   assert.equal(net.learnables(), 60_965_224);
-  assert.equal(net.layerRows.length, 25);
-  assert.equal(
-    net.layerRows.reduce((n, r) => n + r.learnables, 0),
-    60_965_224,
-  );
-  const spatial = ['conv1', 'pool1', 'conv2', 'pool2', 'conv3', 'conv4', 'conv5', 'pool5'].map(
-    (name) => net.layerRows.find((r) => r.name === name)!.outputShape[1],
-  );
-  assert.deepEqual(spatial, [55, 27, 27, 13, 13, 13, 13, 6]);
   const names = [...net.body.stateDict().keys()];
   assert.equal(names[0], 'features.0.weight');
   assert.equal(names.at(-1), 'classifier.6.bias');
+  for (const [name, p] of net.body.namedParameters())
+    assert.equal(p.l2Factor, name.endsWith('bias') ? 0 : 1, `${name}: Matlab's BiasL2Factor 0`);
+});
+
+test('a layer whose arithmetic disagrees with what its modules compute is refused when the table is made', async () => {
+  const { convolution2dLayer, imageInputLayer } = await import('./layer-specs.js');
+  const honest = convolution2dLayer(3, 4);
+  const liar = {
+    ...honest,
+    build: (input: number[], context: Parameters<typeof honest.build>[1]) => ({
+      ...honest.build(input, context),
+      output: [4, 99, 99],
+    }),
+  };
+  const net = assembleNetwork([imageInputLayer([8, 8, 1]), liar]);
+  assert.throws(
+    () => net.layerRows,
+    /layer 'convolution2d_1' \(convolution2d\) computes output \[4,99,99\] but its modules give \[4,6,6\]/,
+  );
 });
 
 test('a layer array saves as JSON and rebuilds the same network', () => {

@@ -22,7 +22,8 @@ export interface NetworkOptions {
   normalization?: InputNormalization;
   outputKind?: OutputKind;
   classes?: string[];
-  layerRows?: LayerRow[];
+  /** The layer table, or how to compute it on first use (a dry forward pass costs a full forward). */
+  layerRows?: LayerRow[] | (() => LayerRow[]);
   /** How this network was made, for model.json: a layer array's configs or a named model. */
   architecture?: Architecture;
 }
@@ -42,7 +43,7 @@ export class Network {
   readonly normalization: InputNormalization;
   readonly outputKind: OutputKind;
   classes: string[];
-  readonly layerRows: LayerRow[];
+  private rows: LayerRow[] | (() => LayerRow[]);
   readonly architecture: Architecture | undefined;
   /** The training mean ('zerocenter', 'zscore') and standard deviation ('zscore') of one example. */
   mean: NDArray | null = null;
@@ -54,8 +55,14 @@ export class Network {
     this.normalization = options.normalization ?? 'none';
     this.outputKind = options.outputKind ?? 'classification';
     this.classes = options.classes ?? [];
-    this.layerRows = options.layerRows ?? [];
+    this.rows = options.layerRows ?? [];
     this.architecture = options.architecture;
+  }
+
+  /** The Matlab-style layer table: each layer's name, description, output size (from a dry forward pass) and learnables. */
+  get layerRows(): LayerRow[] {
+    if (typeof this.rows === 'function') this.rows = this.rows();
+    return this.rows;
   }
 
   /** Checks that a batch [N, ...inputShape] fits the network; the message names the input layer. */
@@ -122,7 +129,13 @@ export class Network {
    * scores) for a classification network, raw outputs otherwise.
    */
   predict(x: NDArray, options: { batchSize?: number } = {}): NDArray {
-    this.checkInput(x, 'predict');
+    const scores = this.predictScores(x, options, 'predict');
+    return this.outputKind === 'classification' ? nd.softmax(scores, -1) : scores;
+  }
+
+  /** The body's raw outputs (scores before the softmax) in eval mode without a graph, in batches. */
+  predictScores(x: NDArray, options: { batchSize?: number } = {}, op = 'predictScores'): NDArray {
+    this.checkInput(x, op);
     const batchSize = options.batchSize ?? 256;
     const wasTraining = this.body.training;
     this.body.eval();
@@ -132,10 +145,9 @@ export class Network {
         const parts: NDArray[] = [];
         for (let start = 0; start < n; start += batchSize) {
           const batch = x.slice([[start, Math.min(n, start + batchSize)]]).contiguous();
-          const scores = this.forward(batch).data;
-          parts.push(this.outputKind === 'classification' ? nd.softmax(scores, -1) : scores);
+          parts.push(this.forward(batch).data);
         }
-        if (parts.length === 0) throw new ValueError('predict', 'needs at least one example');
+        if (parts.length === 0) throw new ValueError(op, 'needs at least one example');
         return parts.length === 1 ? parts[0]! : nd.concat(parts, 0);
       });
     } finally {
@@ -268,7 +280,7 @@ export function assembleNetwork(layers: readonly LayerSpec[], options: { generat
       name: spec.name ?? `${spec.kind}_${n}`,
       kind: spec.kind,
       description: spec.description,
-      outputShape: built.output,
+      outputShape: built.output, // the layer's own arithmetic; checked against a dry forward pass below
       modules: names,
       learnables,
     });
@@ -279,15 +291,48 @@ export function assembleNetwork(layers: readonly LayerSpec[], options: { generat
     } else if (spec.kind === 'regression') outputKind = 'regression';
   });
   const configs = layers.every((l) => l.config) ? layers.map((l) => l.config!) : undefined;
-  const net = new Network(new Sequential(...modules), {
-    inputShape: first.build([], { generator: undefined }).output,
+  const body = new Sequential(...modules);
+  const inputShape = first.build([], { generator: undefined }).output;
+  const net = new Network(body, {
+    inputShape,
     normalization: (first as { normalization?: InputNormalization }).normalization ?? 'none',
     outputKind,
     classes:
       classes ??
       (outputKind === 'classification' ? Array.from({ length: shape[0] ?? 0 }, (_, i) => String(i)) : []),
-    layerRows: rows,
+    layerRows: () => withMeasuredShapes(body, inputShape, rows),
     ...(configs ? { architecture: { type: 'layers' as const, layers: configs } } : {}),
   });
   return net;
+}
+
+/**
+ * The output size of every module of `body`, by dotted path and without the batch axis, measured by
+ * one forward pass on a zero example (evaluation mode, no graph) — the shapes the modules really
+ * compute, not what a table says they should.
+ */
+export function measureOutputShapes(body: Module, inputShape: ExampleShape): Map<string, ExampleShape> {
+  const { rows } = body.summary([1, ...inputShape]);
+  return new Map(rows.map((r) => [r.name, r.outputShape.slice(1)]));
+}
+
+/**
+ * A layer array's table with each row's output size taken from a dry forward pass (rows without
+ * modules — input, softmax, output — keep the size before them). A layer whose own arithmetic
+ * disagrees with what its modules compute is a bug in that layer: refused, naming it.
+ */
+function withMeasuredShapes(body: Module, inputShape: ExampleShape, rows: LayerRow[]): LayerRow[] {
+  const measured = measureOutputShapes(body, inputShape);
+  let shape = inputShape;
+  return rows.map((r) => {
+    const last = r.modules.at(-1);
+    if (last !== undefined) shape = measured.get(last)!;
+    if (formatShape(shape) !== formatShape(r.outputShape)) {
+      throw new ShapeError(
+        'assembleNetwork',
+        `layer '${r.name}' (${r.kind}) computes output ${formatShape(r.outputShape)} but its modules give ${formatShape(shape)}`,
+      );
+    }
+    return { ...r, outputShape: shape.slice() };
+  });
 }

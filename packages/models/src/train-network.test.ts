@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Tensor } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
 import { mlp, mlpLayers } from './mlp.js';
@@ -151,4 +152,115 @@ test("executionEnvironment 'gpu' without the gpu backend registered is refused w
     trainingOptions('sgdm', { maxEpochs: 1, miniBatchSize: 16, verbose: false, executionEnvironment: 'cpu' }),
   );
   assert.equal(info.iterations, 3);
+});
+
+test('validation loss is the log-softmax cross-entropy: an example scored 200 below the winner costs 200, not a capped 103.6', async () => {
+  const { assembleNetwork } = await import('./network.js');
+  const { classificationLayer, featureInputLayer, fullyConnectedLayer, softmaxLayer } = await import(
+    './layer-specs.js'
+  );
+  const { evaluateLoss } = await import('./train-network.js');
+  const net = assembleNetwork([
+    featureInputLayer(1),
+    fullyConnectedLayer(2),
+    softmaxLayer(),
+    classificationLayer(),
+  ]);
+  const linear = net.body.getSubmodule('0');
+  linear.param('weight').assign(nd.tensor([[0], [200]]));
+  linear.param('bias').assign(nd.tensor([0, 0]));
+  const { loss, accuracy: acc } = evaluateLoss(net, { x: nd.tensor([[1], [1]]), y: Int32Array.from([0, 1]) });
+  // Example 1: −log softmax = log(1 + e^200) ≈ 200; example 2: log(1 + e^−200) ≈ 0. Mean 100.
+  assert.ok(Math.abs(loss - 100) < 1e-3, `validation loss ${loss}`);
+  assert.equal(acc, 50);
+});
+
+/** A small classifier with one batch-normalization layer after its first fully connected layer. */
+async function bnLayers() {
+  const {
+    batchNormalizationLayer,
+    classificationLayer,
+    featureInputLayer,
+    fullyConnectedLayer,
+    reluLayer,
+    softmaxLayer,
+  } = await import('./layer-specs.js');
+  return [
+    featureInputLayer(2),
+    fullyConnectedLayer(6),
+    batchNormalizationLayer(),
+    reluLayer(),
+    fullyConnectedLayer(3),
+    softmaxLayer(),
+    classificationLayer(),
+  ];
+}
+
+/** The exact per-feature mean and (biased) variance of the first layer's outputs over a data set, in float64. */
+function firstLayerStatistics(net: import('./network.js').Network, x: nd.NDArray) {
+  const z = net.body.getSubmodule('0').forward(new Tensor(x.astype('float64'))).data;
+  const [n, f] = z.shape as [number, number];
+  const mean = new Float64Array(f);
+  const variance = new Float64Array(f);
+  const v = z.values();
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j]! += v[i * f + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) variance[j]! += (v[i * f + j]! - mean[j]!) ** 2 / n;
+  return { mean, variance };
+}
+
+test("'population' batch-norm statistics (Matlab's default) are the mean and variance over the whole training set", async () => {
+  // 97 examples in batches of 16: the final pass sees all of them, the lone 97th one too.
+  const train = blobs(97, 7);
+  const val = blobs(30, 8);
+  const { net, info } = await trainNetwork(
+    train,
+    await bnLayers(),
+    trainingOptions('sgdm', {
+      maxEpochs: 3,
+      miniBatchSize: 16,
+      verbose: false,
+      seed: 3,
+      validationData: val,
+    }),
+  );
+  const bn = net.body.getSubmodule('1');
+  const { mean, variance } = firstLayerStatistics(net, train.x);
+  const runningMean = [...bn.buffer('running_mean').values()];
+  const runningVar = [...bn.buffer('running_var').values()];
+  for (let j = 0; j < 6; j++) {
+    assert.ok(
+      Math.abs(runningMean[j]! - mean[j]!) < 1e-5 * (1 + Math.abs(mean[j]!)),
+      `mean ${j}: ${runningMean[j]} vs ${mean[j]}`,
+    );
+    assert.ok(
+      Math.abs(runningVar[j]! - variance[j]!) < 1e-5 * (1 + variance[j]!),
+      `variance ${j}: ${runningVar[j]} vs ${variance[j]}`,
+    );
+  }
+  // The final validation figures are those of the finished network (after the statistics pass).
+  const { evaluateLoss } = await import('./train-network.js');
+  const after = evaluateLoss(net, val);
+  assert.equal(info.finalValidationAccuracy, after.accuracy);
+  assert.equal(info.finalValidationLoss, after.loss);
+});
+
+test("'moving' batch-norm statistics keep PyTorch's running averages (which differ from the population ones)", async () => {
+  const train = blobs(100, 7);
+  const { net } = await trainNetwork(
+    train,
+    await bnLayers(),
+    trainingOptions('sgdm', {
+      maxEpochs: 3,
+      miniBatchSize: 16,
+      verbose: false,
+      seed: 3,
+      batchNormalizationStatistics: 'moving',
+    }),
+  );
+  const bn = net.body.getSubmodule('1');
+  const { mean } = firstLayerStatistics(net, train.x);
+  const runningMean = [...bn.buffer('running_mean').values()];
+  const gap = Math.max(...runningMean.map((m, j) => Math.abs(m - mean[j]!)));
+  assert.ok(gap > 1e-3, `moving averages lag the final weights (gap ${gap})`);
+  assert.equal(bn.buffer('num_batches_tracked').item(), 3 * Math.floor(100 / 16));
 });

@@ -1,7 +1,9 @@
 import { crossEntropy, noGrad, quadraticLoss, Tensor } from '@nabla/autograd';
-import { Adam, clipGradNorm, type Optimizer, SGD } from '@nabla/optim';
+import { BatchNorm1d, BatchNorm2d } from '@nabla/layers';
+import { Adam, type Optimizer, SGD } from '@nabla/optim';
 import * as nd from '@nabla/tensor';
 import { getBackend, type NDArray, Random, ShapeError, setBackend, ValueError } from '@nabla/tensor';
+import { applyGradientThreshold } from './gradient-threshold.js';
 import { assembleNetwork, Network } from './network.js';
 import type { LayerSpec } from './layer-specs.js';
 import type { IterationRecord, LabeledData, TrainingOptions } from './training-options.js';
@@ -136,7 +138,7 @@ export async function trainNetwork(
         );
       }
       loss.backward();
-      if (Number.isFinite(options.gradientThreshold)) clipGradNorm(params, options.gradientThreshold);
+      applyGradientThreshold(params, options.gradientThresholdMethod, options.gradientThreshold);
       optimizer.step();
       iteration++;
       examplesSeen += rows.length;
@@ -201,6 +203,13 @@ export async function trainNetwork(
       );
     }
   }
+  if (
+    options.batchNormalizationStatistics === 'population' &&
+    computePopulationStatistics(net, inputs, options.miniBatchSize)
+  ) {
+    // Matlab reports the validation metrics of the finished network, after its statistics pass.
+    if (options.validationData) lastValidation = evaluateLoss(net, options.validationData);
+  }
   net.eval();
   if (options.verbose) options.log(formatVerboseFooter());
   const durationSeconds = (now() - started) / 1000;
@@ -217,6 +226,42 @@ export async function trainNetwork(
       stopReason,
     },
   };
+}
+
+/**
+ * Matlab's BatchNormalizationStatistics 'population': after training, one pass over the training
+ * data (already normalized by the input layer) in mini-batches of the training size, the last
+ * partial batch included (a lone last example joins the batch before it). Each batch-normalization
+ * layer normalizes by the batch's own statistics, as in training, while it accumulates the exact
+ * mean and variance of everything it sees; these
+ * become its TrainedMean / TrainedVariance (running_mean / running_var). Dropout is off during the
+ * pass (it is an inference-time pass). Returns false when the network has no batch normalization.
+ */
+export function computePopulationStatistics(net: Network, inputs: NDArray, batchSize: number): boolean {
+  const layers = net.body.modules().filter((m) => m instanceof BatchNorm1d || m instanceof BatchNorm2d);
+  if (layers.length === 0) return false;
+  const wasTraining = net.body.training;
+  net.body.eval();
+  for (const bn of layers) {
+    bn.training = true;
+    bn.startPopulationStatistics();
+  }
+  try {
+    noGrad(() => {
+      const n = inputs.shape[0]!;
+      for (let start = 0; start < n; ) {
+        let end = Math.min(n, start + batchSize);
+        // A lone last example joins this batch: a batch of one has no variance to normalize by.
+        if (n - end === 1) end = n;
+        net.body.forward(new Tensor(inputs.slice([[start, end]]).contiguous(), false));
+        start = end;
+      }
+    });
+  } finally {
+    for (const bn of layers) bn.finishPopulationStatistics();
+    net.body.train(wasTraining);
+  }
+  return true;
 }
 
 /**
@@ -317,20 +362,31 @@ export function accuracyOf(scores: NDArray, labels: Int32Array): number {
   return (100 * correct) / labels.length;
 }
 
-/** Loss and accuracy (percent) of a network on labelled data, in eval mode without a graph. */
+/**
+ * Loss and accuracy (percent) of a network on labelled data, in eval mode without a graph. The
+ * classification loss is the mean cross-entropy from the scores z by log-softmax,
+ * −log softmax(z)_y = log Σ_k e^(z_k − m) + m − z_y with m = max_k z_k, in float64: exact for any
+ * scores, where −log of a float32 probability would cap each example at −log(1e-45) ≈ 103.
+ */
 export function evaluateLoss(net: Network, data: LabeledData): { loss: number; accuracy: number } {
   return noGrad(() => {
-    const out = net.predict(data.x);
+    const out = net.predictScores(data.x);
     if (net.outputKind !== 'classification') {
       const target = data.y as NDArray;
       const diff = nd.sub(out, target);
       return { loss: (0.5 * nd.sum(nd.mul(diff, diff)).item()) / out.shape[0]!, accuracy: Number.NaN };
     }
     const labels = data.y as Int32Array;
-    const probs = out.contiguous().data;
+    const scores = out.contiguous().values();
     const c = out.shape[1]!;
     let loss = 0;
-    for (let i = 0; i < labels.length; i++) loss -= Math.log(Math.max(probs[i * c + labels[i]!]!, 1e-45));
+    for (let i = 0; i < labels.length; i++) {
+      let m = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < c; k++) m = Math.max(m, scores[i * c + k]!);
+      let sum = 0;
+      for (let k = 0; k < c; k++) sum += Math.exp(scores[i * c + k]! - m);
+      loss += Math.log(sum) + m - scores[i * c + labels[i]!]!;
+    }
     return { loss: loss / labels.length, accuracy: accuracyOf(out, labels) };
   });
 }

@@ -3,6 +3,8 @@ import { ValueError } from '@nabla/tensor';
 
 export type Solver = 'sgdm' | 'sgd' | 'adam';
 
+export type GradientThresholdMethod = 'l2norm' | 'global-l2norm' | 'absolute-value';
+
 /** Examples and their targets: class indices for classification, an array for regression. */
 export interface LabeledData {
   x: NDArray;
@@ -34,12 +36,26 @@ export interface TrainingOptions {
   gradientDecayFactor: number;
   squaredGradientDecayFactor: number;
   epsilon: number;
-  /** Clip the global gradient norm to this (Infinity: off). */
+  /** Gradients are clipped at this threshold by `gradientThresholdMethod` (Infinity: off, Matlab's default). */
   gradientThreshold: number;
+  /**
+   * Matlab's GradientThresholdMethod: 'l2norm' (default) rescales each parameter's gradient whose L2
+   * norm exceeds the threshold to that norm; 'global-l2norm' rescales all gradients by one factor
+   * when their joint L2 norm exceeds it (PyTorch's clip_grad_norm_); 'absolute-value' clips each
+   * partial derivative to [−threshold, threshold], keeping its sign.
+   */
+  gradientThresholdMethod: GradientThresholdMethod;
   learnRateSchedule: 'none' | 'piecewise';
   learnRateDropFactor: number;
   learnRateDropPeriod: number;
-  shuffle: 'every-epoch' | 'once' | 'never';
+  /** Matlab's Shuffle: 'once' (default) shuffles before training; 'every-epoch' before each epoch; 'never'. */
+  shuffle: 'once' | 'every-epoch' | 'never';
+  /**
+   * Matlab's BatchNormalizationStatistics: 'population' (default) — after training, one pass over the
+   * training data computes each batch-normalization layer's mean and variance for inference;
+   * 'moving' — keep the running estimates updated during training (PyTorch's behaviour).
+   */
+  batchNormalizationStatistics: 'population' | 'moving';
   validationData: LabeledData | null;
   validationFrequency: number;
   /** Stop when the validation loss has not improved this many validations in a row (Infinity: never). */
@@ -70,10 +86,12 @@ const defaults = (solver: Solver): TrainingOptions => ({
   squaredGradientDecayFactor: 0.999,
   epsilon: 1e-8,
   gradientThreshold: Number.POSITIVE_INFINITY,
+  gradientThresholdMethod: 'l2norm',
   learnRateSchedule: 'none',
   learnRateDropFactor: 0.1,
   learnRateDropPeriod: 10,
-  shuffle: 'every-epoch',
+  shuffle: 'once',
+  batchNormalizationStatistics: 'population',
   validationData: null,
   validationFrequency: 50,
   validationPatience: Number.POSITIVE_INFINITY,
@@ -85,10 +103,28 @@ const defaults = (solver: Solver): TrainingOptions => ({
   log: (line) => (globalThis as unknown as { console: { log(s: string): void } }).console.log(line),
 });
 
+/** Options whose value is one of a few names, with the names allowed. */
+const choices: Partial<Record<keyof TrainingOptions, readonly string[]>> = {
+  shuffle: ['once', 'every-epoch', 'never'],
+  gradientThresholdMethod: ['l2norm', 'global-l2norm', 'absolute-value'],
+  batchNormalizationStatistics: ['population', 'moving'],
+  learnRateSchedule: ['none', 'piecewise'],
+  plots: ['none', 'training-progress'],
+  executionEnvironment: ['auto', 'cpu', 'gpu'],
+};
+
+/** Every option trainingOptions takes (docs/matlab.md lists each with Matlab's default and source). */
+export const trainingOptionNames: readonly (keyof TrainingOptions)[] = [
+  ...(Object.keys(defaults('sgdm')) as (keyof TrainingOptions)[]),
+  'onIteration',
+];
+
 /**
  * Matlab's trainingOptions(solverName, Name, Value…) with Matlab's defaults: 30 epochs, mini-batch
  * 128, learn rate 0.01 (Adam 0.001), momentum 0.9, L2 regularization 1e-4, validation every 50
- * iterations. `trainingOptions('sgdm', { maxEpochs: 3, validationData, validationFrequency: 30 })`.
+ * iterations, Shuffle 'once', GradientThresholdMethod 'l2norm' at Inf, BatchNormalizationStatistics
+ * 'population'. `trainingOptions('sgdm', { maxEpochs: 3, validationData, validationFrequency: 30 })`.
+ * An unknown option name is refused (a misspelt option must not be silently ignored).
  */
 export function trainingOptions(solver: Solver, options: Partial<TrainingOptions> = {}): TrainingOptions {
   if (solver !== 'sgdm' && solver !== 'sgd' && solver !== 'adam') {
@@ -97,7 +133,16 @@ export function trainingOptions(solver: Solver, options: Partial<TrainingOptions
       `unknown solver '${String(solver)}' (expected 'sgdm', 'sgd' or 'adam')`,
     );
   }
+  refuseUnknownOptions(options);
   const o: TrainingOptions = { ...defaults(solver), ...stripUndefined(options), solver };
+  for (const [name, allowed] of Object.entries(choices) as [keyof TrainingOptions, readonly string[]][]) {
+    if (!allowed.includes(o[name] as string)) {
+      throw new ValueError(
+        'trainingOptions',
+        `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${String(o[name])}'`,
+      );
+    }
+  }
   const positiveInt = (name: keyof TrainingOptions) => {
     const v = o[name] as number;
     if (!Number.isInteger(v) || v < 1)
@@ -120,15 +165,49 @@ export function trainingOptions(solver: Solver, options: Partial<TrainingOptions
     throw new ValueError('trainingOptions', `l2Regularization must be >= 0, got ${o.l2Regularization}`);
   if (!(o.gradientThreshold > 0))
     throw new ValueError('trainingOptions', `gradientThreshold must be > 0, got ${o.gradientThreshold}`);
-  if (!['auto', 'cpu', 'gpu'].includes(o.executionEnvironment)) {
+  if (!(o.learnRateDropFactor >= 0 && o.learnRateDropFactor <= 1))
     throw new ValueError(
       'trainingOptions',
-      `executionEnvironment must be 'auto', 'cpu' or 'gpu', got '${o.executionEnvironment}'`,
+      `learnRateDropFactor must be in [0, 1], got ${o.learnRateDropFactor}`,
     );
-  }
+  if (!(o.validationPatience >= 1))
+    throw new ValueError(
+      'trainingOptions',
+      `validationPatience must be a positive integer or Infinity, got ${o.validationPatience}`,
+    );
   return o;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function refuseUnknownOptions(options: object): void {
+  const known = trainingOptionNames as readonly string[];
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const nearest = known
+      .map((name) => ({ name, d: editDistance(key.toLowerCase(), name.toLowerCase()) }))
+      .sort((a, b) => a.d - b.d)[0]!;
+    const hint =
+      nearest.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean '${nearest.name}'?` : '';
+    throw new ValueError('trainingOptions', `unknown option '${key}'${hint}`);
+  }
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }

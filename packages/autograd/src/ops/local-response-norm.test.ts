@@ -63,3 +63,26 @@ test("localResponseNorm's defaults are AlexNet's: size 5, α 1e-4, β 0.75, k 2"
     /localResponseNorm: input must be \[N, C, H, W\], got \[2,3\]/,
   );
 });
+
+test("channelsBefore moves the window: Matlab's ⌊(size−1)/2⌋ before for an even size, forward and backward", async () => {
+  const { gradcheck } = await import('../gradcheck.js');
+  const x = nd.randomNormal([2, 6, 2, 2], 0, 1, { dtype: 'float64', generator: new nd.Random(5) });
+  // size 4, one channel before and two after: channel c sees c−1 … c+2.
+  const y = localResponseNorm(variable(x), { size: 4, alpha: 1, beta: 0.75, k: 1, channelsBefore: 1 }).data;
+  for (let ch = 0; ch < 6; ch++) {
+    let ss = 0;
+    for (let q = Math.max(0, ch - 1); q <= Math.min(5, ch + 2); q++) ss += x.get(1, q, 0, 1) ** 2;
+    const expected = x.get(1, ch, 0, 1) / (1 + ss / 4) ** 0.75;
+    assert.ok(Math.abs(y.get(1, ch, 0, 1) - expected) < 1e-12, `channel ${ch}`);
+  }
+  const r = gradcheck(
+    (t) => localResponseNorm(t, { size: 4, alpha: 1, beta: 0.75, k: 1, channelsBefore: 1 }),
+    [x],
+    { atol: 1e-8, rtol: 1e-6 },
+  );
+  assert.ok(r.ok, `max error ${JSON.stringify(r).slice(0, 200)}`);
+  assert.throws(
+    () => localResponseNorm(variable(x), { size: 4, channelsBefore: 4 }),
+    /channelsBefore must be an integer in \[0, 3\], got 4/,
+  );
+});

@@ -5,6 +5,12 @@ import { fromOp, type Tensor } from '../tensor.js';
 export interface LocalResponseNormOptions {
   /** Channels in each window (centred on the channel; for an even size the extra one is before it, as PyTorch). */
   size?: number;
+  /**
+   * How many of the window's channels come before the channel (the rest, size − 1 − before, come
+   * after). Default ⌊size/2⌋, PyTorch's LocalResponseNorm; Matlab's crossChannelNormalizationLayer
+   * takes ⌊(size − 1)/2⌋ — the two differ only for even sizes.
+   */
+  channelsBefore?: number;
   alpha?: number;
   beta?: number;
   k?: number;
@@ -14,7 +20,8 @@ export interface LocalResponseNormOptions {
  * Cross-channel local response normalization (AlexNet §3.3; Caffe's LRN, PyTorch's LocalResponseNorm,
  * Matlab's crossChannelNormalizationLayer):
  *   s_c = k + (α/size) Σ_{c′ ∈ window(c)} a_{c′}²,   b_c = a_c · s_c^−β,
- * with window(c) = c − ⌊size/2⌋ … c + ⌊(size − 1)/2⌋, clipped to the channels that exist.
+ * with window(c) = c − before … c + after, clipped to the channels that exist: before = ⌊size/2⌋ and
+ * after = ⌊(size − 1)/2⌋ by default (PyTorch), or the other way round for even sizes (Matlab).
  * Backward: ∂L/∂a_j = dy_j s_j^−β − (2αβ/size) a_j Σ_{c : j ∈ window(c)} dy_c a_c s_c^(−β−1).
  */
 export function localResponseNorm(x: Tensor, options: LocalResponseNormOptions = {}): Tensor {
@@ -25,8 +32,13 @@ export function localResponseNorm(x: Tensor, options: LocalResponseNormOptions =
     throw new ValueError('localResponseNorm', `size must be an integer >= 1, got ${size}`);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const hw = h * w;
-  const before = Math.floor(size / 2);
-  const after = Math.floor((size - 1) / 2);
+  const before = options.channelsBefore ?? Math.floor(size / 2);
+  if (!Number.isInteger(before) || before < 0 || before > size - 1)
+    throw new ValueError(
+      'localResponseNorm',
+      `channelsBefore must be an integer in [0, ${size - 1}], got ${before}`,
+    );
+  const after = size - 1 - before;
   const X = x.data.astype(nd.floatType(x.dtype)).values() as FloatArray;
   const s = new Float64Array(X.length);
   const y = nd.allocate(nd.floatType(x.dtype), X.length) as FloatArray;
