@@ -14,6 +14,7 @@ export {
   type FloatArray,
   getBackend,
   kernelOf,
+  optionalKernels,
   type OptionalKernel,
   type Pool2dGeometry,
   referenceBackend,
