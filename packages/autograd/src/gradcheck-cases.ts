@@ -385,7 +385,7 @@ export function softmaxCases(
   return {
     op,
     draw: (d) => {
-      const s = shapeOf(d, [1, 3], [2, 4]);
+      const s = shapeOf(d, [1, 3], [1, 4]);
       const axis = d.int(-s.length, s.length - 1);
       return {
         fn: (x) => impl(x!, axis),
