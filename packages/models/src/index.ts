@@ -23,6 +23,7 @@ export {
   type Architecture,
   assembleNetwork,
   type LayerRow,
+  measureOutputShapes,
   Network,
   type NetworkOptions,
   type OutputKind,
@@ -31,17 +32,22 @@ export { Neuron, type NeuronActivation } from './neuron.js';
 export {
   accuracyOf,
   checkData,
+  computePopulationStatistics,
   evaluateLoss,
   type TrainingInfo,
   type TrainingSnapshot,
   type TrainNetworkExtras,
   trainNetwork,
 } from './train-network.js';
+export { applyGradientThreshold } from './gradient-threshold.js';
+export { describeModule } from './module-description.js';
 export {
+  type GradientThresholdMethod,
   type IterationRecord,
   type LabeledData,
   type Solver,
   type TrainingOptions,
+  trainingOptionNames,
   trainingOptions,
 } from './training-options.js';
 export {
