@@ -12,7 +12,10 @@ import { fromTypedArray } from '../creation.js';
 import { matmul } from '../matmul.js';
 import { Random } from '../random.js';
 import { channelGeometry, convGeometry, poolGeometry } from '../testing/arbitraries.js';
+import { propertyParameters } from '../testing/index.js';
 import { createReferenceBackend } from './index.js';
+
+fc.configureGlobal(propertyParameters());
 
 const ref = createReferenceBackend();
 

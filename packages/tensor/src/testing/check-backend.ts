@@ -9,6 +9,7 @@ import {
   referenceBackend,
 } from '../backend.js';
 import { Random } from '../random.js';
+import { propertySeed } from './property-seed.js';
 import {
   channelGeometry,
   convGeometry,
@@ -74,7 +75,7 @@ export const OPTIONAL_OPS: readonly CheckedOp[] = [
 export interface CheckOptions {
   /** fast-check runs per op (default 30). */
   numRuns?: number;
-  /** fast-check seed; by default a fresh one, printed by fast-check on failure. */
+  /** fast-check seed; by default the run's fresh seed (propertySeed: printed, replayed with NABLA_SEED). */
   seed?: number;
   /** The precision of the buffers handed to the backend (default float32). */
   dtype?: 'float32' | 'float64';
@@ -605,7 +606,8 @@ export function checkOp(backend: Backend, op: CheckedOp, options: CheckOptions =
   const maxSide = options.maxSide;
   const params = {
     numRuns: options.numRuns ?? 30,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    // A fresh seed each run, printed and replayable with NABLA_SEED (the project's seed policy).
+    seed: options.seed ?? propertySeed(),
   };
   const run = <T>(
     arb: fc.Arbitrary<T>,
