@@ -69,7 +69,9 @@ test('gunzip stops a bomb: the output is counted as it grows and refused past th
   const gz = zerosGzip(new Uint8Array(0), 64); // 64 MiB of zeros in ~70 KB
   assert.throws(
     () => gunzip(gz, 'bomb.gz', { maxBytes: 2 ** 20 }),
-    (e: unknown) => e instanceof FormatError && /bomb\.gz: inflates to more than the limit of 1048576 bytes/.test((e as Error).message),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      /bomb\.gz: inflates to more than the limit of 1048576 bytes/.test((e as Error).message),
   );
 });
 
@@ -77,10 +79,18 @@ test('parseIdx inflates a .gz only as far as its header declares, and refuses an
   const header = new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 100]); // uint8 [100]
   assert.throws(
     () => parseIdx(zerosGzip(header, 64), 'long.gz'),
-    (e: unknown) => e instanceof FormatError && /long\.gz: inflates to more than the 108 bytes its header declares/.test((e as Error).message),
+    (e: unknown) =>
+      e instanceof FormatError &&
+      /long\.gz: inflates to more than the 108 bytes its header declares/.test((e as Error).message),
   );
   const huge = new Uint8Array([0, 0, 0x08, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
-  assert.throws(() => parseIdx(zerosGzip(huge, 1), 'huge.gz'), /huge\.gz: not a valid IDX file: its header declares \[4294967295,4294967295\] uint8, .* more than the limit/);
+  assert.throws(
+    () => parseIdx(zerosGzip(huge, 1), 'huge.gz'),
+    /huge\.gz: not a valid IDX file: its header declares \[4294967295,4294967295\] uint8, .* more than the limit/,
+  );
   // Zeros from the first byte: the type code is refused as soon as it is inflated.
-  assert.throws(() => parseIdx(zerosGzip(new Uint8Array(0), 64), 'zeros.gz'), /zeros\.gz: not a valid IDX file: unknown type code 0x00/);
+  assert.throws(
+    () => parseIdx(zerosGzip(new Uint8Array(0), 64), 'zeros.gz'),
+    /zeros\.gz: not a valid IDX file: unknown type code 0x00/,
+  );
 });

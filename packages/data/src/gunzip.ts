@@ -73,7 +73,8 @@ export function gunzip(bytes: Uint8Array, source = 'gzip', options: GunzipOption
       if (declared !== undefined && declared < limit) limit = declared;
     }
     if (total > limit) {
-      const what = declared !== undefined ? `the ${declared} bytes its header declares` : `the limit of ${limit} bytes`;
+      const what =
+        declared !== undefined ? `the ${declared} bytes its header declares` : `the limit of ${limit} bytes`;
       throw new FormatError(source, `inflates to more than ${what}; refused before inflating the rest`);
     }
   });

@@ -481,5 +481,8 @@ test('decodeSafetensorsHeader gives names, dtypes, shapes and offsets without re
   const text = new TextDecoder().decode(bytes.subarray(8, h.dataStart)).replace('[1,3]', '[3,3]');
   const bad = new Uint8Array(bytes);
   bad.set(new TextEncoder().encode(text), 8);
-  assert.throws(() => decodeSafetensorsHeader(bad, 'w.safetensors'), /w\.safetensors: tensor "fc\.weight" holds 12 bytes/);
+  assert.throws(
+    () => decodeSafetensorsHeader(bad, 'w.safetensors'),
+    /w\.safetensors: tensor "fc\.weight" holds 12 bytes/,
+  );
 });

@@ -54,6 +54,7 @@ test('checkStateDict names ten tensors of each kind at most, then counts the res
   for (let i = 0; i < 1000; i++) loaded.set(`extra.${i}`, zeros([1]));
   assert.throws(
     () => checkStateDict(model, loaded, 'f.safetensors'),
-    (e: Error) => /unexpected extra\.0, .*extra\.9, … and 990 more$/.test(e.message) && e.message.length < 300,
+    (e: Error) =>
+      /unexpected extra\.0, .*extra\.9, … and 990 more$/.test(e.message) && e.message.length < 300,
   );
 });

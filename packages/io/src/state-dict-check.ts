@@ -42,7 +42,9 @@ export function checkStateDict(
   const { missing, unexpected, misshaped } = compareStateDict(model, loaded);
   // Ten names of each kind at most, then a count: a file with 200,000 stray tensors gives one short line.
   const list = (names: readonly string[], sep: string) =>
-    names.length > 10 ? `${names.slice(0, 10).join(sep)}${sep}… and ${names.length - 10} more` : names.join(sep);
+    names.length > 10
+      ? `${names.slice(0, 10).join(sep)}${sep}… and ${names.length - 10} more`
+      : names.join(sep);
   const problems: string[] = [];
   if (missing.length > 0) problems.push(`missing ${list(missing, ', ')}`);
   if (unexpected.length > 0) problems.push(`unexpected ${list(unexpected, ', ')}`);

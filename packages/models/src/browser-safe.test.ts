@@ -12,7 +12,9 @@ test('the main entry uses no Node built-ins: outside node/, modules import only 
     const text = readFileSync(new URL(f, root), 'utf8');
     for (const [, spec] of text.matchAll(/from '([^']+)'/g)) {
       assert.ok(
-        /^@nabla\/(tensor|autograd|layers|optim|data|io)$/.test(spec!) || spec === 'fast-png' || /^\.\.?\//.test(spec!),
+        /^@nabla\/(tensor|autograd|layers|optim|data|io)$/.test(spec!) ||
+          spec === 'fast-png' ||
+          /^\.\.?\//.test(spec!),
         `${f} imports ${spec}`,
       );
       assert.ok(!/\/node(\.js)?$/.test(spec!), `${f} imports ${spec}`);

@@ -72,7 +72,10 @@ function checkedPair(op: string, what: string, v: unknown, min = 1): [number, nu
     pair.length !== 2 ||
     !pair.every((d) => Number.isSafeInteger(d) && (d as number) >= min)
   ) {
-    throw new ValueError(op, `${what} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);
+    throw new ValueError(
+      op,
+      `${what} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`,
+    );
   }
   return pair as [number, number];
 }
@@ -228,11 +231,13 @@ function convolution2dLayerImpl(
           ? [Math.floor((dh * (fh - 1)) / 2), Math.floor((dw * (fw - 1)) / 2)]
           : checkedPair(op, 'padding', options.padding ?? 0, 0);
       if (c % g !== 0 || filters % g !== 0)
-        throw new ValueError(op, `numGroups ${g} must divide both ${c} input channels and ${filters} filters`);
+        throw new ValueError(
+          op,
+          `numGroups ${g} must divide both ${c} input channels and ${filters} filters`,
+        );
       const ho = Math.floor((h + 2 * ph - dh * (fh - 1) - 1) / sh) + 1;
       const wo = Math.floor((w + 2 * pw - dw * (fw - 1) - 1) / sw) + 1;
-      if (ho < 1 || wo < 1)
-        throw new ShapeError(op, `a ${fh}×${fw} filter does not fit a ${h}×${w} input`);
+      if (ho < 1 || wo < 1) throw new ShapeError(op, `a ${fh}×${fw} filter does not fit a ${h}×${w} input`);
       const tensors: [string, number[]][] = [
         ['weight', [filters, c / g, fh, fw]],
         ['bias', [filters]],

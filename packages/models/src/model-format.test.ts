@@ -11,7 +11,6 @@ import {
   convolution2dLayer,
   crossChannelNormalizationLayer,
   dropoutLayer,
-  featureInputLayer,
   fullyConnectedLayer,
   groupedConvolution2dLayer,
   imageInputLayer,
@@ -72,8 +71,7 @@ test("a layer's plan names and shapes exactly the tensors its build makes, for e
   for (const layers of arrays) {
     const plan = planNetwork(layers);
     const net = assembleNetwork(layers, { generator: new Random(0) });
-    if (net.normalization !== 'none')
-      net.fitNormalization(nd.ones([2, ...net.inputShape]));
+    if (net.normalization !== 'none') net.fitNormalization(nd.ones([2, ...net.inputShape]));
     const built = new Map([...net.stateDict()].map(([k, v]) => [k, [...v.shape]]));
     assert.deepEqual([...plan.tensors].sort(), [...built].sort());
     assert.deepEqual(plan.outputShape, net.layerRows.at(-1)!.outputShape);
@@ -145,7 +143,9 @@ test('loadModel refuses control characters in class names and an oversized heade
   json.classes = ['\u001b[31mred', 'ok'];
   assert.throws(
     () => loadModel({ json: encodeUtf8(JSON.stringify(json)), weights: files.weights }),
-    (e: unknown) => /class 0 \\u001b\[31mred holds a control character/.test((e as Error).message) && !(e as Error).message.includes('\u001b'),
+    (e: unknown) =>
+      /class 0 \\u001b\[31mred holds a control character/.test((e as Error).message) &&
+      !(e as Error).message.includes('\u001b'),
   );
   const many = new Map(net.stateDict());
   for (let i = 0; i < 20_000; i++) many.set(`extra.${i}`, nd.zeros([0]));
@@ -164,11 +164,16 @@ const junk = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.constantFrom('constructor', '__proto__', 'same', '\u001b[2J', 'zscore', 'none'),
   fc.array(fc.integer({ min: -2, max: 100_000 }), { maxLength: 4 }),
-  fc.dictionary(fc.constantFrom('padding', 'stride', 'name', 'normalization', '__proto__'), fc.integer({ min: -1, max: 100_000 })),
+  fc.dictionary(
+    fc.constantFrom('padding', 'stride', 'name', 'normalization', '__proto__'),
+    fc.integer({ min: -1, max: 100_000 }),
+  ),
 );
 
 test('property: model.json with any field replaced loads exactly, or is refused with a FormatError — never a crash or a big allocation', () => {
-  const net = assembleNetwork(mlpLayers([6, 4, 3], { normalization: 'zerocenter' }), { generator: new Random(1) });
+  const net = assembleNetwork(mlpLayers([6, 4, 3], { normalization: 'zerocenter' }), {
+    generator: new Random(1),
+  });
   net.fitNormalization(nd.ones([2, 6]));
   const files = saveModel(net, { model: 'mlp' });
   const json = JSON.parse(decodeUtf8(files.json, 'model.json', 'text'));
@@ -185,8 +190,13 @@ test('property: model.json with any field replaced loads exactly, or is refused 
     ['classes', 0],
   ];
   json.architecture.layers.forEach((l: { args: unknown[] }, i: number) => {
-    paths.push(['architecture', 'layers', i], ['architecture', 'layers', i, 'factory'], ['architecture', 'layers', i, 'args']);
-    for (let a = 0; a < Math.max(1, l.args.length) + 1; a++) paths.push(['architecture', 'layers', i, 'args', a]);
+    paths.push(
+      ['architecture', 'layers', i],
+      ['architecture', 'layers', i, 'factory'],
+      ['architecture', 'layers', i, 'args'],
+    );
+    for (let a = 0; a < Math.max(1, l.args.length) + 1; a++)
+      paths.push(['architecture', 'layers', i, 'args', a]);
   });
   fc.assert(
     fc.property(fc.constantFrom(...paths), junk, (path, value) => {
@@ -196,11 +206,17 @@ test('property: model.json with any field replaced loads exactly, or is refused 
       if (at === null || typeof at !== 'object') return;
       at[path.at(-1)!] = value;
       try {
-        const { net: back } = loadModel({ json: encodeUtf8(JSON.stringify(changed)), weights: files.weights });
+        const { net: back } = loadModel({
+          json: encodeUtf8(JSON.stringify(changed)),
+          weights: files.weights,
+        });
         // Loaded: then it is the same network (the change did not matter, e.g. a name).
         assert.deepEqual([...back.stateDict().keys()], [...net.stateDict().keys()]);
       } catch (e) {
-        assert.ok(e instanceof FormatError, `${(e as Error).name}: ${(e as Error).message} (path ${path.join('.')})`);
+        assert.ok(
+          e instanceof FormatError,
+          `${(e as Error).name}: ${(e as Error).message} (path ${path.join('.')})`,
+        );
         assert.ok((e as Error).message.length < 1000);
       }
     }),

@@ -76,8 +76,11 @@ export interface SaveModelOptions {
  */
 export function saveModel(net: Network, options: SaveModelOptions = {}): ModelFiles {
   const model = options.model ?? 'network';
-  if (!net.architecture || net.architecture.type !== 'layers')
-    throw new ValueError('saveModel', `the ${model} network has no layer array to save (built without layer factories)`);
+  if (net.architecture?.type !== 'layers')
+    throw new ValueError(
+      'saveModel',
+      `the ${model} network has no layer array to save (built without layer factories)`,
+    );
   const json: ModelJson = {
     format: FORMAT,
     version: VERSION,
@@ -111,7 +114,10 @@ export interface LoadModelOptions {
  * that are not one printable name per output; a missing, extra or mis-shaped tensor (ten named,
  * the rest counted); a NaN or infinite weight (named).
  */
-export function loadModel(files: ModelFiles, options: LoadModelOptions = {}): { net: Network; meta: ModelJson } {
+export function loadModel(
+  files: ModelFiles,
+  options: LoadModelOptions = {},
+): { net: Network; meta: ModelJson } {
   const jsonSource = options.jsonSource ?? MODEL_JSON;
   const weightsSource = options.weightsSource ?? MODEL_WEIGHTS;
   const meta = readModelJson(files.json, jsonSource);
@@ -141,7 +147,8 @@ export function loadModel(files: ModelFiles, options: LoadModelOptions = {}): { 
   // is parsed only when its length is what the planned tensors warrant (a name and a shape each).
   const w = files.weights;
   if (w.length >= 8) {
-    const headerLength = new DataView(w.buffer, w.byteOffset, 8).getUint32(4, true) * 2 ** 32 +
+    const headerLength =
+      new DataView(w.buffer, w.byteOffset, 8).getUint32(4, true) * 2 ** 32 +
       new DataView(w.buffer, w.byteOffset, 8).getUint32(0, true);
     const warranted = HEADER_SLACK_BYTES + HEADER_BYTES_PER_TENSOR * plan.tensors.size;
     if (headerLength > warranted)
@@ -181,9 +188,11 @@ function readModelJson(bytes: Uint8Array | string, source: string): ModelJson {
     fail(`not a Nabla model description (expected format "${FORMAT}", version ${VERSION})`);
   const meta = m as ModelJson;
   if (typeof meta.model !== 'string' || meta.model.length > 64 || hasControl(meta.model))
-    fail(`"model" must be a printable name of at most 64 characters, got ${printable(JSON.stringify(meta.model) ?? 'nothing', 80)}`);
+    fail(
+      `"model" must be a printable name of at most 64 characters, got ${printable(JSON.stringify(meta.model) ?? 'nothing', 80)}`,
+    );
   const arch = meta.architecture as { type?: unknown; layers?: unknown } | undefined;
-  if (!arch || arch.type !== 'layers' || !Array.isArray(arch.layers))
+  if (arch?.type !== 'layers' || !Array.isArray(arch.layers))
     fail('the architecture must be a layer array ({ "type": "layers", "layers": [...] })');
   const layers = arch!.layers as unknown[];
   if (layers.length > MAX_MODEL_LAYERS)
@@ -194,11 +203,14 @@ function readModelJson(bytes: Uint8Array | string, source: string): ModelJson {
       fail(`layer ${i} must be { "factory": name, "args": [...] }`);
   });
   if (!['none', 'zerocenter', 'zscore'].includes(meta.normalization))
-    fail(`"normalization" must be none, zerocenter or zscore, got ${printable(JSON.stringify(meta.normalization) ?? 'nothing', 40)}`);
+    fail(
+      `"normalization" must be none, zerocenter or zscore, got ${printable(JSON.stringify(meta.normalization) ?? 'nothing', 40)}`,
+    );
   if (!Array.isArray(meta.inputShape) || !meta.inputShape.every((d) => Number.isSafeInteger(d) && d > 0))
     fail('"inputShape" must be a list of positive integers');
   if (!Array.isArray(meta.classes)) fail('"classes" must be a list of names');
-  if (meta.classes.length > 1_000_000) fail(`${meta.classes.length} classes is more than the limit of 1000000`);
+  if (meta.classes.length > 1_000_000)
+    fail(`${meta.classes.length} classes is more than the limit of 1000000`);
   meta.classes.forEach((c, i) => {
     if (typeof c !== 'string') fail(`class ${i} is not a string`);
     if (c.length > MAX_CLASS_NAME_LENGTH)
@@ -230,7 +242,10 @@ function checkAgainstPlan(
     ...(misshaped.length ? [nameList(misshaped, '; ')] : []),
   ];
   if (problems.length)
-    throw new FormatError(weightsSource, `does not match the layers of ${jsonSource}: ${problems.join('; ')}`);
+    throw new FormatError(
+      weightsSource,
+      `does not match the layers of ${jsonSource}: ${problems.join('; ')}`,
+    );
   // Shapes equal ⇒ byte counts equal (each entry's bytes were checked against its shape and dtype);
   // the total is compared too, so the check reads as the format promises.
   let plannedBytes = 0;
@@ -244,14 +259,20 @@ function checkAgainstPlan(
 }
 
 /** Refuses the first tensor holding NaN or ±Infinity, naming it and the element. */
-export function refuseNonFinite(tensors: ReadonlyMap<string, { data: ArrayLike<number>; dtype: string }>, source: string): void {
+export function refuseNonFinite(
+  tensors: ReadonlyMap<string, { data: ArrayLike<number>; dtype: string }>,
+  source: string,
+): void {
   for (const [name, t] of tensors) {
     if (t.dtype === 'int32') continue;
     const data = t.data;
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
       if (!Number.isFinite(v))
-        throw new FormatError(source, `tensor ${printable(name, 80)} element ${i} is ${v}: weights must be finite`);
+        throw new FormatError(
+          source,
+          `tensor ${printable(name, 80)} element ${i} is ${v}: weights must be finite`,
+        );
     }
   }
 }

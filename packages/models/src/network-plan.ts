@@ -58,9 +58,13 @@ export function planNetwork(
   layers.forEach((spec, i) => {
     if (i > 0 && (spec.kind === 'imageInput' || spec.kind === 'featureInput'))
       throw new ValueError('planNetwork', `layer ${i + 1}: only the first layer may be an input layer`);
-    if (ended) throw new ValueError('planNetwork', `layer ${i + 1} ('${spec.kind}') follows the output layer`);
+    if (ended)
+      throw new ValueError('planNetwork', `layer ${i + 1} ('${spec.kind}') follows the output layer`);
     if (!spec.plan)
-      throw new ValueError('planNetwork', `layer ${i + 1} ('${spec.kind}') has no plan (not a Nabla layer factory)`);
+      throw new ValueError(
+        'planNetwork',
+        `layer ${i + 1} ('${spec.kind}') has no plan (not a Nabla layer factory)`,
+      );
     const plan = spec.plan(shape);
     for (const m of plan.modules) {
       for (const [name, s] of m.tensors) tensors.set(`${moduleIndex}.${name}`, s);

@@ -129,7 +129,8 @@ export class Network {
     // Batches of 256, fewer when a layer's outputs are large: one batch's largest activation stays
     // within PREDICT_BATCH_VALUES (64 MB of float32), whatever the network.
     const largest = Math.max(1, ...this.layerRows.map((r) => r.outputShape.reduce((a, b) => a * b, 1)));
-    const batchSize = options.batchSize ?? Math.max(1, Math.min(256, Math.floor(PREDICT_BATCH_VALUES / largest)));
+    const batchSize =
+      options.batchSize ?? Math.max(1, Math.min(256, Math.floor(PREDICT_BATCH_VALUES / largest)));
     const wasTraining = this.body.training;
     this.body.eval();
     try {

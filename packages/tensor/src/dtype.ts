@@ -27,7 +27,10 @@ export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
   const name = (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
-  throw new ValueError('dtype', `an NDArray holds Float32Array, Float64Array or Int32Array data, got ${name}`);
+  throw new ValueError(
+    'dtype',
+    `an NDArray holds Float32Array, Float64Array or Int32Array data, got ${name}`,
+  );
 }
 
 /** The type of `a op b`: the wider float wins; two int32 operands stay int32. */

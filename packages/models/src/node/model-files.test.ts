@@ -14,7 +14,9 @@ const dir = mkdtempSync(join(tmpdir(), 'nabla-model-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('saveModelFiles writes model.json and model.safetensors atomically; loadModelFiles reads them back', async () => {
-  const net = assembleNetwork(mlpLayers([5, 4, 3], { normalization: 'zerocenter' }), { generator: new Random(4) });
+  const net = assembleNetwork(mlpLayers([5, 4, 3], { normalization: 'zerocenter' }), {
+    generator: new Random(4),
+  });
   net.fitNormalization(nd.randomUniform([6, 5], 0, 1, 'float32', new Random(5)));
   const out = join(dir, 'run', 'nested');
   await saveModelFiles(out, net, { model: 'mlp' });
@@ -35,5 +37,8 @@ test('loadModelFiles refuses a FIFO, a device and an oversized model.json before
   mkdirSync(big);
   writeFileSync(join(big, 'model.json'), '');
   truncateSync(join(big, 'model.json'), 2 ** 30); // sparse
-  await assert.rejects(loadModelFiles(big), /big\/model\.json: cannot read: 1073741824 bytes is more than the 16777216/);
+  await assert.rejects(
+    loadModelFiles(big),
+    /big\/model\.json: cannot read: 1073741824 bytes is more than the 16777216/,
+  );
 });

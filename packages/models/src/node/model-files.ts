@@ -16,7 +16,11 @@ import type { Network } from '../network.js';
  * Writes `dir/model.safetensors` and `dir/model.json` (saveModel's bytes), each atomically: a
  * crash leaves the previous file or the new one, never a torn one. Creates `dir` if needed.
  */
-export async function saveModelFiles(dir: string, net: Network, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModelFiles(
+  dir: string,
+  net: Network,
+  options: SaveModelOptions = {},
+): Promise<void> {
   const files = saveModel(net, options);
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, MODEL_WEIGHTS), files.weights);
