@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { classify } from '@nabla/models';
+import { classify, printable } from '@nabla/models';
 import { concat } from '@nabla/tensor';
 import { loadModel } from '../model-files.js';
-import { pngToDigit } from '../png-digit.js';
-import { UserError } from '../user-error.js';
+import { pngToDigit, readPng } from '../png-digit.js';
 
 export interface ClassifyFlags {
   model: string;
@@ -17,18 +15,7 @@ export interface ClassifyFlags {
 export async function classifyImages(files: readonly string[], flags: ClassifyFlags): Promise<void> {
   const { net } = await loadModel(flags.model);
   const digits = [];
-  for (const file of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(
-        `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      );
-    }
-    digits.push(pngToDigit(bytes, file));
-  }
+  for (const file of files) digits.push(pngToDigit(await readPng(file), file));
   const x = concat(digits, 0);
   const { labels, scores } = classify(net, x.reshape([x.shape[0]!, ...net.inputShape]));
   const results = files.map((file, i) => {
@@ -40,7 +27,10 @@ export async function classifyImages(files: readonly string[], flags: ClassifyFl
     return;
   }
   for (const r of results) {
-    console.log(`${r.file}: ${r.label} (probability ${r.probability.toFixed(4)})`);
-    console.log(`  ${r.probabilities.map((p, c) => `${net.classes[c]}: ${p.toFixed(4)}`).join('  ')}`);
+    // Names from files are printed with their control characters escaped (never raw to a terminal).
+    console.log(`${printable(r.file)}: ${printable(r.label)} (probability ${r.probability.toFixed(4)})`);
+    console.log(
+      `  ${r.probabilities.map((p, c) => `${printable(net.classes[c]!)}: ${p.toFixed(4)}`).join('  ')}`,
+    );
   }
 }

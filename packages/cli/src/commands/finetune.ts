@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { splitEachLabel } from '@nabla/data';
 import {
   accuracy,
@@ -14,6 +13,7 @@ import { Command } from 'commander';
 import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
 import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
 import { loadModel, saveModel } from '../model-files.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { UserError } from '../user-error.js';
 
 export interface FinetuneFlags {
@@ -63,6 +63,7 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
     throw new UserError(`--classes: expected distinct digits 0–9, got '${flags.classes}'`);
   if (!(flags.pretrainedFactor >= 0))
     throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
+  const out = await prepareOutputFolder(flags.out, '--out');
   const { net: pretrained, meta } = await loadModel(flags.from);
   const files = digitFiles({});
   const pick = (part: 'train' | 'test') => {
@@ -106,6 +107,6 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
   console.log(
     `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; test accuracy on the ${test.y.length} official test digits ${flags.classes}: ${acc.toFixed(2)}%`,
   );
-  await saveModel(resolve(flags.out), meta.model, net);
-  console.log(`wrote ${resolve(flags.out)}/model.safetensors and model.json`);
+  await saveModel(out, meta.model, net);
+  console.log(`wrote ${out}/model.safetensors and model.json`);
 }
