@@ -10,6 +10,7 @@ import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './comman
 import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed } from './flag-parsers.js';
 import { isUserError, oneLine, USER_ERROR_EXIT } from './user-error.js';
+import { VERSION } from './version.js';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
 function testFileOptions(cmd: Command): Command {
@@ -103,7 +104,7 @@ export function buildProgram(): Command {
     .description(
       "Nabla, deep learning from scratch in TypeScript: train the course's networks, evaluate, classify, check gradients.",
     )
-    .version('0.1.0')
+    .version(VERSION)
     .showSuggestionAfterError();
 
   const trainCmd = new Command('train')

