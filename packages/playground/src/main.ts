@@ -5,7 +5,7 @@
 import { type BackendName, chooseBackend, current } from './backend-choice.js';
 import { DrawPad } from './draw-pad.js';
 import { type Digits, fetchMnistDigits } from './mnist-fetch.js';
-import { MNIST_SIDE, mnistFromInk } from './mnist-preprocess.js';
+import { frameMnistDigit, MNIST_SIDE } from '@nabla/data';
 import { initialState, type PlaygroundState } from './playground-state.js';
 import { ProbabilityBars } from './probability-bars.js';
 import { ProgressChart } from './progress-chart.js';
@@ -199,7 +199,7 @@ async function start(): Promise<void> {
 
 /** Preprocesses the drawing the MNIST way, shows it at 28×28, and classifies it if a network exists. */
 function predictDrawing(): void {
-  const image = mnistFromInk(pad.ink());
+  const image = frameMnistDigit(pad.ink());
   drawPreview(image);
   if (!image) {
     showPrediction(null, '–');

@@ -18,11 +18,10 @@ import {
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
 import { Command, Option } from 'commander';
-import { PNG } from 'pngjs';
 import { digitFiles, loadDigits } from '../digits.js';
 import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
 import { loadModel } from '../model-files.js';
-import { pngToDigit } from '../png-digit.js';
+import { decodePngRgba, pngToDigit } from '../png-digit.js';
 import { UserError } from '../user-error.js';
 
 export interface VisualizeFlags {
@@ -144,12 +143,7 @@ async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray>
     const bytes = new Uint8Array(await readFile(flags.image));
     if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
     if (c !== 3) throw new UserError(`visualize: a ${c}-channel network takes no PNG image here`);
-    let png: PNG;
-    try {
-      png = PNG.sync.read(Buffer.from(bytes));
-    } catch (e) {
-      throw new UserError(`${flags.image}: not a readable PNG image (${(e as Error).message})`);
-    }
+    const png = decodePngRgba(bytes, flags.image);
     const planar = new Float32Array(3 * png.width * png.height);
     for (let i = 0; i < png.width * png.height; i++)
       for (let k = 0; k < 3; k++) planar[k * png.width * png.height + i] = png.data[4 * i + k]!;
