@@ -82,6 +82,14 @@ function trainCommand(model: ModelName, description: string): Command {
       ).conflicts('quiet'),
     )
     .option('--quiet', 'print only the final lines', false)
+    .addOption(
+      new Option(
+        '--plots <which>',
+        "Matlab's Plots: training-progress serves the live accuracy and loss chart on 127.0.0.1 (address printed) while training runs",
+      )
+        .choices(['none', 'training-progress'])
+        .default('none'),
+    )
     .addHelpText(
       'after',
       '\nWrites into the output folder: model.safetensors, model.json, metrics.json, training-progress.svg/.html,\n' +

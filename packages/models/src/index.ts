@@ -68,6 +68,20 @@ export {
   trainCreditModel,
 } from './credit.js';
 export {
+  type EmbedFunction,
+  type HTMLElementLike,
+  openTrainingProgressPlot,
+  ProgressStream,
+  setTrainingProgressPlot,
+  type StreamingView,
+  TrainingProgressChart,
+  type TrainingProgressChartOptions,
+  trainingProgressInElement,
+  type TrainingProgressPlot,
+  type TrainingProgressPlotFactory,
+  type TrainingProgressPlotInfo,
+} from './training-progress-plot.js';
+export {
   EPOCH_DATA,
   epochBoundaries,
   PROGRESS_DATA,

@@ -5,6 +5,7 @@ import { getBackend, type NDArray, Random, ShapeError, setBackend, ValueError } 
 import { assembleNetwork, Network } from './network.js';
 import type { LayerSpec } from './layer-specs.js';
 import type { IterationRecord, LabeledData, TrainingOptions } from './training-options.js';
+import { plotFor, type TrainingProgressPlotFactory } from './training-progress-plot.js';
 import { formatVerboseHeader, formatVerboseRow, formatVerboseFooter } from './verbose-table.js';
 
 /** Everything needed to continue a run exactly where it stopped (written at each epoch's end). */
@@ -39,6 +40,8 @@ export interface TrainNetworkExtras {
   resume?: TrainingSnapshot;
   /** Called at each epoch's end with a snapshot to save (checkpoints). */
   onEpochEnd?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
+  /** Where `plots: 'training-progress'` draws (default: a page served on 127.0.0.1 in Node). */
+  plot?: TrainingProgressPlotFactory;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function trainNetwork(
 
   const batchesPerEpoch = Math.floor(n / options.miniBatchSize);
   const totalIterations = batchesPerEpoch * options.maxEpochs;
+  const plot = await plotFor(options, totalIterations, extras.plot);
   const started = now();
   const elapsed = () => elapsedBefore + (now() - started) / 1000;
   const batchX = new Float32Array(options.miniBatchSize * perExample);
@@ -163,6 +167,7 @@ export async function trainNetwork(
         } else validationsWithoutImprovement++;
       }
       history.push(record);
+      plot?.update(record);
       if (
         options.verbose &&
         (iteration === 1 ||
@@ -202,6 +207,7 @@ export async function trainNetwork(
     }
   }
   net.eval();
+  await plot?.close();
   if (options.verbose) options.log(formatVerboseFooter());
   const durationSeconds = (now() - started) / 1000;
   return {

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadMnistSet } from '@nabla/data/node';
+import { NDArray } from '@nabla/tensor';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { mlpLayers } from '../mlp.js';
+import { trainingOptions } from '../training-options.js';
+import { trainNetwork } from '../train-network.js';
+import { serveTrainingProgress } from './training-progress-server.js';
+
+const CHROMIUM = process.env.NABLA_CHROMIUM ?? '/usr/bin/chromium';
+// NABLA_UPDATE_SCREENSHOTS=1 writes the picture used by the docs.
+const SCREENSHOT = join(
+  dirname(new URL(import.meta.url).pathname),
+  '../../../../docs/images/training-progress-live.png',
+);
+
+let browser: Browser;
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: run 'bash scripts/system-deps.sh' (or set NABLA_CHROMIUM)`,
+    );
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+});
+after(async () => browser?.close());
+
+/** Rows in the page's chart (what vega holds in the named source) and validation dots drawn. */
+async function plotted(page: Page): Promise<{ rows: number; dots: number }> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { nablaView?: { data(name: string): unknown[] } };
+    return {
+      rows: w.nablaView ? w.nablaView.data('progress').length : 0,
+      dots: document.querySelectorAll('#chart .mark-symbol path').length,
+    };
+  });
+}
+
+test('the served page, the spec, the browser scripts and a late page replaying every point so far', async () => {
+  const lines: string[] = [];
+  const plot = await serveTrainingProgress({
+    title: 'a <run>',
+    totalIterations: 3,
+    log: (l) => lines.push(l),
+  });
+  assert.match(plot.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.deepEqual(lines, [`training progress: ${plot.url}`]);
+  const html = await (await fetch(plot.url)).text();
+  assert.match(html, /<title>a &lt;run&gt;<\/title>/);
+  const spec = await (await fetch(`${plot.url}spec.json`)).json();
+  assert.equal(spec.vconcat.length, 2, 'two panels: accuracy and loss');
+  for (const file of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) {
+    const r = await fetch(plot.url + file);
+    assert.equal(r.status, 200, file);
+    assert.ok((await r.text()).length > 10_000, file);
+  }
+  assert.equal((await fetch(`${plot.url}nope`)).status, 404);
+  plot.update({
+    epoch: 1,
+    iteration: 1,
+    timeElapsed: 0,
+    miniBatchLoss: 2,
+    miniBatchAccuracy: 10,
+    learningRate: 0.1,
+  });
+  plot.update({
+    epoch: 2,
+    iteration: 2,
+    timeElapsed: 0,
+    miniBatchLoss: 1,
+    miniBatchAccuracy: 50,
+    learningRate: 0.1,
+    validationLoss: 1.5,
+    validationAccuracy: 40,
+  });
+  await plot.close();
+  // After the end the server is gone.
+  await assert.rejects(fetch(plot.url));
+});
+
+test('plots training-progress: Chromium watches the chart grow while trainNetwork runs, then a screenshot', async () => {
+  const digits = loadMnistSet('test');
+  const n = 1200;
+  const x = new NDArray(digits.images.data.slice(0, n * 784), [n, 784]);
+  const y = digits.labels.slice(0, n);
+  const val = {
+    x: new NDArray(digits.images.data.slice(n * 784, (n + 300) * 784), [300, 784]),
+    y: digits.labels.slice(n, n + 300),
+  };
+  const page = await browser.newPage({ viewport: { width: 760, height: 720 } });
+  let url = '';
+  const seen: { iteration: number; rows: number; dots: number }[] = [];
+  const { info } = await trainNetwork(
+    { x, y },
+    mlpLayers([784, 32, 10]),
+    trainingOptions('sgdm', {
+      maxEpochs: 3,
+      miniBatchSize: 50,
+      initialLearnRate: 0.05,
+      validationData: val,
+      validationFrequency: 8,
+      verbose: false,
+      plots: 'training-progress',
+      log: (line) => {
+        url = /training progress: (\S+)/.exec(line)?.[1] ?? url;
+      },
+      // Training waits for the page at a few iterations (no clock involved): the page must have drawn
+      // every row sent so far before training goes on, so each reading is the chart at that iteration.
+      onIteration: async (record) => {
+        if (record.iteration === 1) await page.goto(url);
+        if ([1, 10, 30, 50, 72].includes(record.iteration)) {
+          const rowsSoFar = record.iteration + Math.floor(record.iteration / 8) + 1; // + validations
+          await page.waitForFunction(
+            (want) => {
+              const w = globalThis as unknown as { nablaView?: { data(name: string): unknown[] } };
+              return (w.nablaView?.data('progress').length ?? 0) >= want;
+            },
+            rowsSoFar,
+            { timeout: 30_000 },
+          );
+          seen.push({ iteration: record.iteration, ...(await plotted(page)) });
+        }
+      },
+    }),
+  );
+  assert.equal(info.iterations, 72);
+  assert.ok(url.startsWith('http://127.0.0.1:'), `the page's address was logged: '${url}'`);
+  // The chart grew at every reading: more rows in the view, and more validation dots drawn.
+  assert.equal(seen.length, 5, JSON.stringify(seen));
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i]!.rows > seen[i - 1]!.rows, `rows grew: ${JSON.stringify(seen)}`);
+  }
+  assert.ok(seen.at(-1)!.dots > seen[0]!.dots, `validation dots grew: ${JSON.stringify(seen)}`);
+  // The end of training reaches the page; the server then stops.
+  await page.waitForFunction(() => (globalThis as unknown as { nablaDone?: boolean }).nablaDone === true);
+  const status = await page.textContent('#status');
+  assert.match(status ?? '', /iteration 72 of 72 — training finished/);
+  const png = await page.screenshot({ fullPage: true });
+  assert.ok(png.length > 10_000);
+  if (process.env.NABLA_UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    writeFileSync(SCREENSHOT, png);
+  }
+  await page.close();
+});
