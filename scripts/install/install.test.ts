@@ -28,7 +28,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const LIBRARY = ['tensor', 'autograd', 'layers', 'optim', 'data', 'io', 'models'] as const;
 const PUBLISHED = [...LIBRARY, 'gpu', 'cli'] as const;
 /** Subpath entries that only run in Node (they read files): imported in Node, never bundled. */
-const NODE_ENTRIES: Record<string, string[]> = { tensor: ['node'], data: ['node'], io: ['node'] };
+const NODE_ENTRIES: Record<string, string[]> = {
+  tensor: ['node'],
+  data: ['node'],
+  io: ['node'],
+  models: ['node'],
+};
 const LIBRARY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'nabla-install-'));
@@ -240,6 +245,27 @@ test("each library package's README example runs", () => {
     const out = run('node', [file], { cwd: app });
     assert.ok(out.trim().length > 0, `@nabla/${name}: the README example printed nothing`);
   }
+});
+
+test('the prebuilt browser bundle (@nabla/models/browser) holds every library package, one namespace each', () => {
+  const script = `
+    import { autograd, data, io, layers, models, optim, tensor } from '@nabla/models/browser';
+    const x = autograd.variable([1, 2, 3], { requiresGrad: true });
+    autograd.sum(autograd.mul(x, x)).backward();
+    const net = models.mlp([2, 4, 2], { generator: new tensor.Random(0) });
+    const bytes = io.encodeSafetensors(net.stateDict());
+    console.log(JSON.stringify({ grad: x.grad.toArray(), layers: typeof layers.Linear, optim: typeof optim.SGD,
+      data: typeof data.frameMnistDigit, bytes: bytes.length > 0 }));`;
+  const out = JSON.parse(run('node', ['--input-type=module', '-e', script], { cwd: app }).trim());
+  assert.deepEqual(out, {
+    grad: [2, 4, 6],
+    layers: 'function',
+    optim: 'function',
+    data: 'function',
+    bytes: true,
+  });
+  const size = statSync(join(app, 'node_modules/@nabla/models/dist/browser/nabla.js')).size;
+  console.log(`  prebuilt browser bundle dist/browser/nabla.js: ${(size / 1024).toFixed(0)} KB (minified)`);
 });
 
 test('each library package bundles for the browser without a Node built-in', async () => {

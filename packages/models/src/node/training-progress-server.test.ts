@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadMnistSet } from '@nabla/data/node';
@@ -145,4 +146,56 @@ test('plots training-progress: Chromium watches the chart grow while trainNetwor
     writeFileSync(SCREENSHOT, png);
   }
   await page.close();
+});
+
+test('the prebuilt bundle runs from a <script type="module"> page in Chromium: train, save, reload, classify', async () => {
+  // @ts-expect-error: a plain .mjs build script, without type declarations
+  const { buildBrowserBundle } = await import('../../scripts/browser-bundle.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'nabla-bundle-'));
+  try {
+    await buildBrowserBundle(join(dir, 'nabla.js'));
+    // The page docs/browser.md shows, served from one origin (playwright answers the requests).
+    const html = `<!doctype html><script type="module">
+      import { io, models, tensor } from './nabla.js';
+      const x = tensor.randomUniform([256, 2], 0, 1, { generator: new tensor.Random(0) });
+      const y = Int32Array.from({ length: 256 }, (_, i) => (x.get(i, 1) > x.get(i, 0) ? 1 : 0));
+      const { net } = await models.trainNetwork({ x, y }, models.mlpLayers([2, 16, 2]),
+        models.trainingOptions('adam', { maxEpochs: 25, miniBatchSize: 32, initialLearnRate: 0.01, verbose: false }));
+      const bytes = io.encodeSafetensors(net.stateDict());
+      const copy = models.mlp([2, 16, 2]);
+      copy.loadStateDict(io.decodeSafetensors(bytes).tensors);
+      const { labels } = models.classify(copy, x);
+      window.result = { accuracy: models.accuracy(labels, y), bytes: bytes.length };
+    </script>`;
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route('http://nabla.test/**', (route) => {
+      const file = new URL(route.request().url()).pathname;
+      if (file === '/') return route.fulfill({ contentType: 'text/html', body: html });
+      if (file === '/nabla.js') {
+        return route.fulfill({
+          contentType: 'text/javascript',
+          body: readFileSync(join(dir, 'nabla.js'), 'utf8'),
+        });
+      }
+      return route.fulfill({ status: 404, body: 'not found' });
+    });
+    await page.goto('http://nabla.test/');
+    await page
+      .waitForFunction(() => 'result' in globalThis, null, { timeout: 60_000 })
+      .catch(() => {
+        throw new Error(`the page did not finish: ${errors.join('; ')}`);
+      });
+    const result = (await page.evaluate(() => (globalThis as unknown as { result: unknown }).result)) as {
+      accuracy: number;
+      bytes: number;
+    };
+    assert.deepEqual(errors, []);
+    assert.ok(result.accuracy > 0.9, `accuracy ${result.accuracy}`);
+    assert.ok(result.bytes > 0);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
