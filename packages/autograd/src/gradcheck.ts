@@ -2,16 +2,19 @@ import * as nd from '@nabla/tensor';
 import { type NDArray, Random, ValueError } from '@nabla/tensor';
 import { noGrad, type Tensor, variable } from './tensor.js';
 
+/** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
   /** Step of the central difference (f(x + ε) − f(x − ε)) / 2ε. */
   eps?: number;
   /** An analytic and a numerical derivative agree when |a − n| ≤ atol + rtol·|n| (PyTorch's allclose). */
   atol?: number;
+  /** Relative tolerance (default 1e-3; see `atol`). */
   rtol?: number;
   /** Seed of the fixed random projection r that turns a non-scalar output into the scalar Σ r ⊙ f(x). */
   seed?: number;
 }
 
+/** The worst disagreement between the analytic and the numerical gradient for one input. */
 export interface GradcheckInputError {
   /** max |analytic − numerical| over the input's elements. */
   maxAbsError: number;
@@ -19,7 +22,9 @@ export interface GradcheckInputError {
   maxRelError: number;
 }
 
+/** The outcome of {@link gradcheck}. */
 export interface GradcheckResult {
+  /** Whether every input's gradient agreed within the tolerances. */
   ok: boolean;
   /** The worst errors for each input, in the order given. */
   inputs: GradcheckInputError[];

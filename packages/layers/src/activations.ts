@@ -19,6 +19,7 @@ export class ReLU extends Module {
 
 /** f(z) = z for z > 0, else slope·z (Matlab's leakyReluLayer uses slope 0.01 too). */
 export class LeakyReLU extends Module {
+  /** The slope for z ≤ 0. */
   constructor(readonly slope = 0.01) {
     super('LeakyReLU');
     if (!Number.isFinite(slope)) throw new ValueError('LeakyReLU', `slope must be finite, got ${slope}`);
@@ -59,6 +60,7 @@ export class Tanh extends Module {
  * the channels of NCHW (Matlab's softmaxLayer, PyTorch's implicit choice for 2-D and 4-D inputs).
  */
 export class Softmax extends Module {
+  /** The axis the probabilities sum to 1 along. */
   constructor(readonly axis = 1) {
     super('Softmax');
   }
@@ -74,6 +76,7 @@ export class Softmax extends Module {
 
 /** log softmax along `axis` (default 1), the stable form that cross-entropy uses. */
 export class LogSoftmax extends Module {
+  /** The axis the log-probabilities are normalized along. */
   constructor(readonly axis = 1) {
     super('LogSoftmax');
   }

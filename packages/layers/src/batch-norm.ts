@@ -4,6 +4,7 @@ import { positiveInt } from './learnable-options.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
+/** Options of {@link BatchNorm1d} and {@link BatchNorm2d}. */
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5, as PyTorch and Matlab). */
   eps?: number;
@@ -11,8 +12,11 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Learn the scale γ and offset β (default true). */
   affine?: boolean;
+  /** Element type of γ, β and the running statistics (default float32). */
   dtype?: 'float32' | 'float64';
+  /** Multiplies the learning rate of γ and β (Matlab's learn-rate factors; default 1). */
   learnRateFactor?: number;
+  /** Multiplies the L2 weight decay of γ and β (default 1). */
   l2Factor?: number;
 }
 

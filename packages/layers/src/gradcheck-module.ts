@@ -2,11 +2,13 @@ import { noGrad, Tensor } from '@nabla/autograd';
 import { type NDArray, Random, ValueError, zeros } from '@nabla/tensor';
 import type { Module } from './module.js';
 
+/** Options of {@link gradcheckModule}. */
 export interface GradcheckModuleOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;
   /** Analytic a and numerical n agree when |a − n| ≤ atol + rtol·|n| (defaults 1e-5 and 1e-3, as PyTorch). */
   atol?: number;
+  /** Relative tolerance (see `atol`). */
   rtol?: number;
   /** Seed of the random projection r that makes the scalar L = Σ r ⊙ forward(x). */
   seed?: number;
@@ -19,8 +21,11 @@ export interface GradcheckError {
   maxRelError: number;
 }
 
+/** The outcome of {@link gradcheckModule}: the worst errors for the input and for each parameter. */
 export interface GradcheckModuleResult {
+  /** Whether every gradient agreed within the tolerances. */
   ok: boolean;
+  /** The worst errors of the gradient to the input. */
   input: GradcheckError;
   /** By dotted parameter name; frozen parameters are skipped. */
   parameters: Record<string, GradcheckError>;

@@ -8,8 +8,11 @@ import {
   ValueError,
 } from '@nabla/tensor';
 
+/** Options of the initializers. */
 export interface InitOptions {
+  /** The generator to draw from (default: the shared `defaultGenerator`). */
   generator?: Random;
+  /** Element type (default float32). */
   dtype?: 'float32' | 'float64';
   /** Number of inputs feeding one output unit; computed from the shape when omitted (see `computeFans`). */
   fanIn?: number;

@@ -22,15 +22,23 @@ import { trainNetwork } from './train-network.js';
 /** German Credit rows are tabular rows with named attributes. */
 const tabular = (rows: readonly GermanCreditRow[]) => rows as unknown as readonly TabularRow[];
 
+/** How the credit-approval network is made and trained. */
 export interface CreditRecipe {
+  /** Hidden layer sizes of the MLP. */
   hidden: number[];
+  /** Passes over the training applications. */
   epochs: number;
+  /** Applications per mini-batch. */
   miniBatchSize: number;
+  /** Adam's learning rate. */
   learnRate: number;
+  /** L2 regularization λ. */
   l2: number;
+  /** Seed of the initialization and the shuffles. */
   seed: number;
 }
 
+/** The recipe the course's credit example uses: one hidden layer of 16, 30 epochs of Adam. */
 export const defaultCreditRecipe: CreditRecipe = {
   hidden: [16],
   epochs: 30,
@@ -40,8 +48,11 @@ export const defaultCreditRecipe: CreditRecipe = {
   seed: 0,
 };
 
+/** A trained credit model: the network and the encoder its inputs went through. */
 export interface CreditModel {
+  /** The trained MLP. */
   net: Network;
+  /** The encoder fitted on the training applications. */
   encoder: TabularEncoder;
 }
 
@@ -83,9 +94,13 @@ export function approvalProbabilities(model: CreditModel, rows: readonly GermanC
   return p;
 }
 
+/** The outcome of one cross-validation fold. */
 export interface FoldResult {
+  /** The fold's index (0-based). */
   fold: number;
+  /** Share of the fold's test applications decided correctly. */
   accuracy: number;
+  /** Area under the ROC curve of p(approve) on the fold's test applications. */
   auc: number;
   /** Average cost per applicant under the dataset's cost matrix (bad approved 5, good rejected 1). */
   cost: number;
@@ -93,14 +108,21 @@ export interface FoldResult {
   costAtCostThreshold: number;
 }
 
+/** Every fold's result and their mean and sample standard deviation. */
 export interface CrossValidationReport {
+  /** Each fold's result. */
   folds: FoldResult[];
+  /** Accuracy over the folds. */
   accuracy: { mean: number; std: number };
+  /** AUC over the folds. */
   auc: { mean: number; std: number };
+  /** Average cost per applicant at threshold 0.5, over the folds. */
   cost: { mean: number; std: number };
+  /** Average cost per applicant at the cost-minimizing threshold, over the folds. */
   costAtCostThreshold: { mean: number; std: number };
   /** Always approving: the share of good customers (70%) and its cost. */
   baseline: { accuracy: number; cost: number };
+  /** The recipe that was cross-validated. */
   recipe: CreditRecipe;
 }
 
@@ -152,16 +174,21 @@ export async function crossValidateCredit(
 
 /** The course's applicant, in the course's own terms. */
 export interface Applicant {
+  /** Age in years. */
   age: number;
+  /** 'male' or 'female' (German Credit codes it together with marital status). */
   sex: 'male' | 'female';
   /** Yearly salary in US dollars. */
   salaryUsd: number;
+  /** Years at the current address. */
   yearsAtResidence: number;
+  /** Years in the current job. */
   yearsInJob: number;
   /** The debt (credit) asked for, in US dollars. */
   debtUsd: number;
 }
 
+/** The applicant of the course's example. */
 export const courseApplicant: Applicant = {
   age: 23,
   sex: 'male',
@@ -254,10 +281,13 @@ export function applicantToRow(
   return { row, provenance };
 }
 
+/** What {@link decideApplicant} decided, and why. */
 export interface CreditDecision {
+  /** Approve or reject. */
   decision: 'approve' | 'reject';
   /** p(good customer) from the network. */
   probability: number;
+  /** The probability above which the application is approved. */
   threshold: number;
 }
 

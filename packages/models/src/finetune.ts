@@ -16,9 +16,11 @@ export interface ReplaceHeadOptions {
   classes?: string[];
   /** The layer to replace (table name or module path); default the last fully connected layer. */
   layer?: string;
+  /** The generator of the new layer's initial weights. */
   generator?: Random;
   /** Matlab's WeightLearnRateFactor / BiasLearnRateFactor of the new layer (its example uses 10 and 10). */
   weightLearnRateFactor?: number;
+  /** Matlab's BiasLearnRateFactor of the new layer. */
   biasLearnRateFactor?: number;
 }
 
@@ -195,6 +197,7 @@ function matchParameters(net: Network, pattern: string, op: string): [string, Pa
   return hits;
 }
 
+/** Options of {@link finetune}. */
 export interface FinetuneOptions {
   /**
    * Matlab's ResetInputNormalization: false (the default here) keeps the pretrained network's

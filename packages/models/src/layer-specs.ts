@@ -20,7 +20,9 @@ import {
 /** Shape of one example without the batch axis: [C, H, W] for images, [F] for features. */
 export type ExampleShape = number[];
 
+/** What a layer's build step may use. */
 export interface BuildContext {
+  /** The seeded generator of the initial weights (the default generator when undefined). */
   generator: Random | undefined;
 }
 
@@ -30,16 +32,23 @@ export interface BuildContext {
  * the network's ends (input, softmax, classification output) — and the shape going out.
  */
 export interface LayerSpec {
+  /** The layer's kind ('convolution2d', 'relu', …). */
   readonly kind: string;
+  /** The layer's name in the network's table (Matlab's 'Name'), if given. */
   readonly name: string | undefined;
+  /** A one-line description for the layer table (e.g. '16 3×3 convolutions with stride [1 1]'). */
   readonly description: string;
   /** How to rebuild this entry from JSON (model.json): the factory's name and its arguments. */
   config?: LayerConfig;
+  /** Makes the layer's modules for an input of this shape and says the shape going out. */
   build(input: ExampleShape, context: BuildContext): { modules: Module[]; output: ExampleShape };
 }
 
+/** A layer as JSON: the factory that made it and its arguments. */
 export interface LayerConfig {
+  /** The factory's name ('convolution2dLayer', …). */
   factory: string;
+  /** The factory's arguments, as given. */
   args: unknown[];
 }
 
@@ -50,12 +59,16 @@ interface Named {
   name?: string;
 }
 
+/** How an input layer normalizes: subtract the training mean, standardize, or nothing. */
 export type InputNormalization = 'zerocenter' | 'zscore' | 'none';
 
 /** Matlab's imageInputLayer([h w c]): marks the input size; 'zerocenter' subtracts the training mean image. */
 export interface ImageInputSpec extends LayerSpec {
+  /** 'imageInput'. */
   readonly kind: 'imageInput';
+  /** [height, width, channels], Matlab's order. */
   readonly inputSize: [number, number, number];
+  /** The normalization applied to every input. */
   readonly normalization: InputNormalization;
 }
 
@@ -84,8 +97,11 @@ function imageInputLayerImpl(
 
 /** Matlab's featureInputLayer(n): tabular input of n numeric features. */
 export interface FeatureInputSpec extends LayerSpec {
+  /** 'featureInput'. */
   readonly kind: 'featureInput';
+  /** The number of features. */
   readonly numFeatures: number;
+  /** The normalization applied to every input. */
   readonly normalization: InputNormalization;
 }
 
@@ -106,10 +122,15 @@ function featureInputLayerImpl(
   };
 }
 
+/** Matlab's per-layer learn-rate and L2 factors. */
 export interface LearnRateFactors {
+  /** Multiplies the learning rate of the weights (0 freezes them). */
   weightLearnRateFactor?: number;
+  /** Multiplies the learning rate of the bias. */
   biasLearnRateFactor?: number;
+  /** Multiplies the L2 regularization of the weights. */
   weightL2Factor?: number;
+  /** Multiplies the L2 regularization of the bias. */
   biasL2Factor?: number;
 }
 
@@ -128,11 +149,15 @@ function imageShape(op: string, input: ExampleShape): [number, number, number] {
   return input as [number, number, number];
 }
 
+/** Options of {@link convolution2dLayer} and {@link groupedConvolution2dLayer}. */
 export interface ConvolutionOptions extends Named, LearnRateFactors {
+  /** Step between filter positions (default 1). */
   stride?: Pair;
   /** A size, or 'same' (output size = ⌈input / stride⌉, Matlab's 'same'). */
   padding?: Pair | 'same';
+  /** Spacing between filter taps (default 1). */
   dilation?: Pair;
+  /** Channel groups (default 1). */
   numGroups?: number;
 }
 
@@ -312,7 +337,9 @@ function softmaxLayerImpl(options: Named = {}): LayerSpec {
 
 /** Matlab's classificationLayer: cross-entropy loss over the classes. */
 export interface ClassificationSpec extends LayerSpec {
+  /** 'classification'. */
   readonly kind: 'classification';
+  /** The class names (set by training when not given). */
   readonly classes: string[] | undefined;
 }
 
@@ -348,28 +375,48 @@ function configured<A extends unknown[], S extends LayerSpec>(
   };
 }
 
+/**
+ * Matlab's imageInputLayer([h w c]): the input size, and 'zerocenter' (default), 'zscore' or 'none'
+ * normalization.
+ */
 export const imageInputLayer = configured('imageInputLayer', imageInputLayerImpl);
+/** Matlab's featureInputLayer(n): n numeric features per example. */
 export const featureInputLayer = configured('featureInputLayer', featureInputLayerImpl);
+/** Matlab's convolution2dLayer(filterSize, numFilters, …): numFilters filters over all input channels. */
 export const convolution2dLayer = configured('convolution2dLayer', convolution2dLayerImpl);
+/** Matlab's groupedConvolution2dLayer(filterSize, numFiltersPerGroup, numGroups). */
 export const groupedConvolution2dLayer = configured(
   'groupedConvolution2dLayer',
   groupedConvolution2dLayerImpl,
 );
+/** Matlab's batchNormalizationLayer: per-channel normalization with learned scale γ and offset β. */
 export const batchNormalizationLayer = configured('batchNormalizationLayer', batchNormalizationLayerImpl);
+/** Matlab's dropoutLayer(probability): zeroes inputs with that probability while training (default 0.5). */
 export const dropoutLayer = configured('dropoutLayer', dropoutLayerImpl);
+/** Matlab's crossChannelNormalizationLayer(windowChannelSize): AlexNet's local response normalization. */
 export const crossChannelNormalizationLayer = configured(
   'crossChannelNormalizationLayer',
   crossChannelNormalizationLayerImpl,
 );
+/** Matlab's maxPooling2dLayer(poolSize, …): the maximum over each window. */
 export const maxPooling2dLayer = configured('maxPooling2dLayer', maxPooling2dLayerImpl);
+/** Matlab's averagePooling2dLayer(poolSize, …): the mean over each window. */
 export const averagePooling2dLayer = configured('averagePooling2dLayer', averagePooling2dLayerImpl);
+/** Matlab's fullyConnectedLayer(outputSize): y = Wx + b, flattening an image input first. */
 export const fullyConnectedLayer = configured('fullyConnectedLayer', fullyConnectedLayerImpl);
+/** Matlab's softmaxLayer: scores become class probabilities. */
 export const softmaxLayer = configured('softmaxLayer', softmaxLayerImpl);
+/** Matlab's classificationLayer: the cross-entropy loss over the classes. */
 export const classificationLayer = configured('classificationLayer', classificationLayerImpl);
+/** Matlab's regressionLayer: the quadratic loss ½‖y − ŷ‖². */
 export const regressionLayer = configured('regressionLayer', regressionLayerImpl);
+/** Matlab's reluLayer: max(0, x). */
 export const reluLayer = configured('reluLayer', reluLayerImpl);
+/** Matlab's leakyReluLayer(scale): x for x > 0, scale·x otherwise. */
 export const leakyReluLayer = configured('leakyReluLayer', leakyReluLayerImpl);
+/** Matlab's sigmoidLayer: 1 / (1 + e⁻ˣ). */
 export const sigmoidLayer = configured('sigmoidLayer', sigmoidLayerImpl);
+/** Matlab's tanhLayer. */
 export const tanhLayer = configured('tanhLayer', tanhLayerImpl);
 
 const factories: Record<string, (...args: never[]) => LayerSpec> = {
@@ -405,6 +452,7 @@ export function layersFromConfig(configs: readonly LayerConfig[]): LayerSpec[] {
   });
 }
 
+/** A layer array as JSON (for model.json); {@link layersFromConfig} rebuilds it. */
 export function layerConfigs(layers: readonly LayerSpec[]): LayerConfig[] {
   return layers.map((l, i) => {
     if (!l.config)

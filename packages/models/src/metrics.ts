@@ -82,6 +82,7 @@ export function totalCost(
   return total;
 }
 
+/** The mean and the sample standard deviation (divisor n − 1; 0 for one value). */
 export function meanAndStd(values: readonly number[]): { mean: number; std: number } {
   if (values.length === 0) throw new ValueError('meanAndStd', 'needs at least one value');
   const mean = values.reduce((a, b) => a + b, 0) / values.length;

@@ -14,8 +14,11 @@ export interface TrainingSnapshot {
   epoch: number;
   /** Iterations completed. */
   iteration: number;
+  /** The generator's state, so the shuffles continue as they would have. */
   generatorState: number[];
+  /** The optimizer's state (momentum or moment estimates). */
   optimizerState: ReturnType<Optimizer['stateDict']>;
+  /** Every iteration so far. */
   history: IterationRecord[];
   /** Seconds spent before this snapshot (so elapsed time keeps counting across a resume). */
   elapsedSeconds: number;
@@ -23,18 +26,30 @@ export interface TrainingSnapshot {
   fixedOrder?: number[];
 }
 
+/** What a training run did. */
 export interface TrainingInfo {
+  /** One record per iteration. */
   history: IterationRecord[];
+  /** Iterations run. */
   iterations: number;
+  /** Epochs completed. */
   epochs: number;
+  /** Wall-clock seconds of this call. */
   durationSeconds: number;
   /** Training examples processed per second (forward + backward + update). */
   examplesPerSecond: number;
+  /** The last validation loss, if validation ran. */
   finalValidationLoss: number | undefined;
+  /** The last validation accuracy in percent, if validation ran. */
   finalValidationAccuracy: number | undefined;
+  /**
+   * Why training ended: all epochs ran, onIteration returned 'stop', or the validation loss stopped
+   * improving.
+   */
   stopReason: 'max-epochs' | 'callback' | 'validation-patience';
 }
 
+/** What {@link trainNetwork} takes beyond Matlab's three arguments. */
 export interface TrainNetworkExtras {
   /** Continue from a snapshot (the network must hold the snapshot's weights). */
   resume?: TrainingSnapshot;

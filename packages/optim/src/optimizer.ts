@@ -11,6 +11,7 @@ export type OptimizableTensor = Tensor & { learnRateFactor?: number; l2Factor?: 
 export interface OptimizerState {
   /** How many times step() has run. */
   step: number;
+  /** The learning rate when the checkpoint was taken (a schedule may have changed it). */
   learningRate: number;
   /** Per-parameter state keyed `${parameterIndex}.${name}`, each shaped like its parameter (or a scalar). */
   buffers: Map<string, NDArray>;
@@ -18,9 +19,11 @@ export interface OptimizerState {
 
 /** One parameter's view for an update rule: its values and gradient as flat arrays, and its own rates. */
 export interface ParameterUpdate {
+  /** The parameter's position in the optimizer's list (the key prefix of its buffers). */
   index: number;
   /** The parameter's values, updated in place. */
   theta: FloatArray;
+  /** The parameter's gradient, as a flat array. */
   grad: ArrayLike<number>;
   /** learningRate × learnRateFactor. */
   lr: number;
@@ -34,15 +37,19 @@ export interface ParameterUpdate {
  * a gradient and is not frozen (requiresGrad false or learnRateFactor 0), in place over its buffer.
  */
 export abstract class Optimizer {
+  /** The parameters updated by step(), each once, in the order given. */
   readonly params: OptimizableTensor[];
+  /** The current learning rate α (schedules change it between steps). */
   learningRate: number;
   /** The learning rate given at construction: schedules scale from it. */
   readonly initialLearningRate: number;
   /** Number of step() calls so far. */
   stepCount = 0;
+  /** Per-parameter state (momentum, moment estimates) keyed `${parameterIndex}.${name}`. */
   protected readonly buffers = new Map<string, FloatArray>();
 
   constructor(
+    /** The optimizer's name, used in error messages ('SGD', 'Adam', …). */
     readonly name: string,
     params: Iterable<OptimizableTensor>,
     learningRate: number,

@@ -45,6 +45,7 @@ export class Random {
     return this.spareNormal === null ? words : [...words, this.spareNormal];
   }
 
+  /** Restores a state from {@link Random.getState}: the stream continues from where it was saved. */
   setState(state: readonly number[]): void {
     const words = state.slice(0, 4);
     const spare = state.length === 5 ? state[4] : null;

