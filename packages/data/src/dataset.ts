@@ -18,7 +18,12 @@ export interface Dataset {
   /** The shape of one sample, e.g. [1, 28, 28]. */
   readonly sampleShape: readonly number[];
   /** The samples at `indices`, stacked along a new first axis, with their labels. */
-  gather(indices: Int32Array): { x: NDArray; y: Int32Array };
+  gather(indices: Int32Array): {
+    /** The samples, stacked: [indices.length, ...sampleShape]. */
+    x: NDArray;
+    /** Their labels. */
+    y: Int32Array;
+  };
 }
 
 /** Options of {@link TensorDataset}. */
@@ -77,7 +82,12 @@ export class TensorDataset implements Dataset {
     return this.images.shape.slice(1);
   }
 
-  gather(indices: Int32Array): { x: NDArray; y: Int32Array } {
+  gather(indices: Int32Array): {
+    /** The samples, stacked: [indices.length, ...sampleShape]. */
+    x: NDArray;
+    /** Their labels. */
+    y: Int32Array;
+  } {
     const per = this.images.size / this.length;
     const src = this.images.data;
     const x = new Float32Array(indices.length * per);

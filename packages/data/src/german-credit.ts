@@ -213,7 +213,12 @@ export const REJECT = 0;
  * german.doc's cost matrix, rows the actual class and columns the predicted one (1 good, 2 bad):
  * approving a bad customer costs 5, rejecting a good one costs 1, a right decision costs 0.
  */
-export const GERMAN_CREDIT_COST = { badApproved: 5, goodRejected: 1 } as const;
+export const GERMAN_CREDIT_COST = {
+  /** The cost of approving a bad customer. */
+  badApproved: 5,
+  /** The cost of rejecting a good customer. */
+  goodRejected: 1,
+} as const;
 
 /**
  * The total cost of decisions under german.doc's cost matrix (labels and predictions: 1 approve,

@@ -88,7 +88,16 @@ export function frameMnistDigit(ink: Ink, options: FrameMnistDigitOptions = {}):
 export function boundingBox(
   ink: Ink,
   threshold: number,
-): { left: number; top: number; right: number; bottom: number } | null {
+): {
+  /** The first inked column. */
+  left: number;
+  /** The first inked row. */
+  top: number;
+  /** One past the last inked column. */
+  right: number;
+  /** One past the last inked row. */
+  bottom: number;
+} | null {
   const { values, width, height } = ink;
   let left = width;
   let top = height;

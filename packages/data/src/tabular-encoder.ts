@@ -2,9 +2,20 @@ import { FormatError, NDArray, ValueError } from '@nabla/tensor';
 
 /** A column of a table: a number to standardize, or a category to one-hot encode. */
 export type ColumnSpec =
-  | { name: string; kind: 'numeric' }
-  /** `categories` fixes the one-hot columns and their order; by default they are the values seen in fit, sorted. */
-  | { name: string; kind: 'categorical'; categories?: readonly string[] };
+  | {
+      /** The column's key in each row. */
+      name: string;
+      /** A number, standardized. */
+      kind: 'numeric';
+    }
+  | {
+      /** The column's key in each row. */
+      name: string;
+      /** A category, one-hot encoded. */
+      kind: 'categorical';
+      /** Fixes the one-hot columns and their order; by default they are the values seen in fit, sorted. */
+      categories?: readonly string[];
+    };
 
 /** A value in a tabular row: a number, or a category's name. */
 export type TabularValue = string | number;

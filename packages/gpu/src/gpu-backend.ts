@@ -79,7 +79,10 @@ export interface GpuBackend extends Backend {
   /** Where each primitive runs. */
   readonly placement: Placement;
   /** Compiled kernels held (one per op and shape). No texture outlives a call: every kernel reads its result back. */
-  memory(): { kernels: number };
+  memory(): {
+    /** Compiled kernels held. */
+    kernels: number;
+  };
   /** Destroys every compiled kernel and the gpu.js instance (its GL context). */
   dispose(): void;
 }

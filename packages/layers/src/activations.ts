@@ -20,7 +20,10 @@ export class ReLU extends Module {
 /** f(z) = z for z > 0, else slope·z (Matlab's leakyReluLayer uses slope 0.01 too). */
 export class LeakyReLU extends Module {
   /** The slope for z ≤ 0. */
-  constructor(readonly slope = 0.01) {
+  constructor(
+    /** The slope for z ≤ 0. */
+    readonly slope = 0.01,
+  ) {
     super('LeakyReLU');
     if (!Number.isFinite(slope)) throw new ValueError('LeakyReLU', `slope must be finite, got ${slope}`);
   }
@@ -61,7 +64,10 @@ export class Tanh extends Module {
  */
 export class Softmax extends Module {
   /** The axis the probabilities sum to 1 along. */
-  constructor(readonly axis = 1) {
+  constructor(
+    /** The axis the probabilities sum to 1 along. */
+    readonly axis = 1,
+  ) {
     super('Softmax');
   }
   forward(x: Tensor): Tensor {
@@ -77,7 +83,10 @@ export class Softmax extends Module {
 /** log softmax along `axis` (default 1), the stable form that cross-entropy uses. */
 export class LogSoftmax extends Module {
   /** The axis the log-probabilities are normalized along. */
-  constructor(readonly axis = 1) {
+  constructor(
+    /** The axis the log-probabilities are normalized along. */
+    readonly axis = 1,
+  ) {
     super('LogSoftmax');
   }
   forward(x: Tensor): Tensor {

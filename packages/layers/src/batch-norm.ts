@@ -27,9 +27,13 @@ export interface BatchNormOptions {
  * weight (γ), bias (β), running_mean, running_var, num_batches_tracked — PyTorch's names and order.
  */
 abstract class BatchNorm extends Module {
+  /** The channels (or features) normalized, each with its own statistics. */
   readonly numFeatures: number;
+  /** ε added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of the new batch in the running statistics. */
   readonly momentum: number;
+  /** Whether the scale γ and offset β are learned. */
   readonly affine: boolean;
 
   constructor(typeName: string, numFeatures: number, options: BatchNormOptions) {
@@ -58,9 +62,11 @@ abstract class BatchNorm extends Module {
   get bias(): Parameter | null {
     return this.optionalParam('bias');
   }
+  /** The running mean of each channel, used in evaluation. */
   get runningMean(): NDArray {
     return this.buffer('running_mean');
   }
+  /** The running (unbiased) variance of each channel, used in evaluation. */
   get runningVar(): NDArray {
     return this.buffer('running_var');
   }

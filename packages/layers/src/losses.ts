@@ -42,7 +42,13 @@ export class QuadraticLoss implements Loss {
   /** 'QuadraticLoss'. */
   readonly typeName = 'QuadraticLoss';
   /** How per-example losses combine (default 'mean'). */
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
   /** ½‖y − ŷ‖² per example, reduced. */
   forward(prediction: Tensor, target: LossTarget): Tensor {
     return quadraticLoss(prediction, asTarget(this.typeName, prediction, target), {
@@ -56,7 +62,13 @@ export class MSELoss implements Loss {
   /** 'MSELoss'. */
   readonly typeName = 'MSELoss';
   /** How per-element losses combine (default 'mean'). */
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
   /** (y − ŷ)² per element, reduced. */
   forward(prediction: Tensor, target: LossTarget): Tensor {
     return mseLoss(prediction, asTarget(this.typeName, prediction, target), {
@@ -73,7 +85,13 @@ export class CrossEntropyLoss implements Loss {
   /** 'CrossEntropyLoss'. */
   readonly typeName = 'CrossEntropyLoss';
   /** How per-example losses combine (default 'mean'). */
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
   /** −log softmax(z)_y per example (labels as int32 indices, or one-hot / soft targets), reduced. */
   forward(logits: Tensor, target: LossTarget): Tensor {
     return crossEntropy(logits, target, { reduction: this.options.reduction ?? 'mean' });
@@ -85,7 +103,13 @@ export class BCELoss implements Loss {
   /** 'BCELoss'. */
   readonly typeName = 'BCELoss';
   /** How per-element losses combine (default 'mean'). */
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
   /** −[y log p + (1 − y) log(1 − p)] per element, reduced. */
   forward(probabilities: Tensor, target: LossTarget): Tensor {
     return binaryCrossEntropy(probabilities, asTarget(this.typeName, probabilities, target), {
@@ -99,7 +123,13 @@ export class BCEWithLogitsLoss implements Loss {
   /** 'BCEWithLogitsLoss'. */
   readonly typeName = 'BCEWithLogitsLoss';
   /** How per-element losses combine (default 'mean'). */
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
   /** Binary cross-entropy of sigmoid(z), computed stably from the logits, reduced. */
   forward(logits: Tensor, target: LossTarget): Tensor {
     return binaryCrossEntropyWithLogits(logits, asTarget(this.typeName, logits, target), {

@@ -12,7 +12,7 @@ import {
 } from '@nabla/data';
 import { Random, ValueError } from '@nabla/tensor';
 import { classify } from './classify.js';
-import { accuracy, meanAndStd, rocAuc } from './metrics.js';
+import { accuracy, type MeanAndStd, meanAndStd, rocAuc } from './metrics.js';
 import { mlpLayers } from './mlp.js';
 import type { Network } from './network.js';
 import { trainingOptions } from './training-options.js';
@@ -113,15 +113,20 @@ export interface CrossValidationReport {
   /** Each fold's result. */
   folds: FoldResult[];
   /** Accuracy over the folds. */
-  accuracy: { mean: number; std: number };
+  accuracy: MeanAndStd;
   /** AUC over the folds. */
-  auc: { mean: number; std: number };
+  auc: MeanAndStd;
   /** Average cost per applicant at threshold 0.5, over the folds. */
-  cost: { mean: number; std: number };
+  cost: MeanAndStd;
   /** Average cost per applicant at the cost-minimizing threshold, over the folds. */
-  costAtCostThreshold: { mean: number; std: number };
+  costAtCostThreshold: MeanAndStd;
   /** Always approving: the share of good customers (70%) and its cost. */
-  baseline: { accuracy: number; cost: number };
+  baseline: {
+    /** The share of good customers. */
+    accuracy: number;
+    /** The average cost per applicant of approving everyone. */
+    cost: number;
+  };
   /** The recipe that was cross-validated. */
   recipe: CreditRecipe;
 }
@@ -211,7 +216,12 @@ export const DM_PER_USD = 1.62;
 export function applicantToRow(
   applicant: Applicant,
   reference: readonly GermanCreditRow[],
-): { row: GermanCreditRow; provenance: Record<string, string> } {
+): {
+  /** The applicant as a German Credit row. */
+  row: GermanCreditRow;
+  /** For each attribute, how its value was derived from the applicant. */
+  provenance: Record<string, string>;
+} {
   if (reference.length === 0)
     throw new ValueError('applicantToRow', 'needs reference rows for the assumed attributes');
   for (const [k, v] of Object.entries(applicant)) {

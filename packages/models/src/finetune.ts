@@ -108,7 +108,14 @@ function withClasses(arch: Architecture, row: number, numClasses: number, classe
 }
 
 /** A learn-rate factor for both weights and biases, or for each (Matlab's two properties). */
-export type LearnRateFactor = number | { weight?: number; bias?: number };
+export type LearnRateFactor =
+  | number
+  | {
+      /** The factor of the weights. */
+      weight?: number;
+      /** The factor of the biases. */
+      bias?: number;
+    };
 
 /**
  * Sets Matlab's WeightLearnRateFactor / BiasLearnRateFactor by layer: keys are layer-table names
@@ -217,7 +224,12 @@ export async function finetune(
   data: LabeledData,
   options: TrainingOptions,
   extras: TrainNetworkExtras & FinetuneOptions = {},
-): Promise<{ net: Network; info: TrainingInfo }> {
+): Promise<{
+  /** The finetuned network. */
+  net: Network;
+  /** What the training run did. */
+  info: TrainingInfo;
+}> {
   const { resetInputNormalization, ...rest } = extras;
   if (resetInputNormalization || net.normalization === 'none') {
     const { info } = await trainNetwork(data, net, options, rest);

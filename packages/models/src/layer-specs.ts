@@ -41,7 +41,15 @@ export interface LayerSpec {
   /** How to rebuild this entry from JSON (model.json): the factory's name and its arguments. */
   config?: LayerConfig;
   /** Makes the layer's modules for an input of this shape and says the shape going out. */
-  build(input: ExampleShape, context: BuildContext): { modules: Module[]; output: ExampleShape };
+  build(
+    input: ExampleShape,
+    context: BuildContext,
+  ): {
+    /** The modules the layer becomes (none for markers such as input and softmax). */
+    modules: Module[];
+    /** The shape of one example coming out. */
+    output: ExampleShape;
+  };
 }
 
 /** A layer as JSON: the factory that made it and its arguments. */
@@ -56,6 +64,7 @@ type Pair = number | [number, number];
 const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 interface Named {
+  /** The layer's name in the network's table (Matlab's 'Name'). */
   name?: string;
 }
 

@@ -41,8 +41,20 @@ export interface NetworkOptions {
 
 /** How a network was made: a Matlab-style layer array, or a named model with its options. */
 export type Architecture =
-  | { type: 'layers'; layers: LayerConfig[] }
-  | { type: 'model'; name: string; options: Record<string, unknown> };
+  | {
+      /** Made from a layer array. */
+      type: 'layers';
+      /** The layer array, as JSON. */
+      layers: LayerConfig[];
+    }
+  | {
+      /** Made by a named model function. */
+      type: 'model';
+      /** The model's name ('lenet', 'alexnet', 'mlp'). */
+      name: string;
+      /** The options it was called with. */
+      options: Record<string, unknown>;
+    };
 
 /**
  * A trainable network: input normalization (Matlab's imageInputLayer 'zerocenter': the training

@@ -72,7 +72,12 @@ export async function trainNetwork(
   layersOrNet: readonly LayerSpec[] | Network,
   options: TrainingOptions,
   extras: TrainNetworkExtras = {},
-): Promise<{ net: Network; info: TrainingInfo }> {
+): Promise<{
+  /** The trained network (in evaluation mode). */
+  net: Network;
+  /** What the run did: the history, counts, time and why it stopped. */
+  info: TrainingInfo;
+}> {
   selectExecutionEnvironment(options.executionEnvironment);
   const generator = new Random(options.seed);
   const net = layersOrNet instanceof Network ? layersOrNet : assembleNetwork(layersOrNet, { generator });
@@ -339,7 +344,15 @@ export function accuracyOf(scores: NDArray, labels: Int32Array): number {
 }
 
 /** Loss and accuracy (percent) of a network on labelled data, in eval mode without a graph. */
-export function evaluateLoss(net: Network, data: LabeledData): { loss: number; accuracy: number } {
+export function evaluateLoss(
+  net: Network,
+  data: LabeledData,
+): {
+  /** The mean loss over the data. */
+  loss: number;
+  /** The accuracy in percent (NaN for regression). */
+  accuracy: number;
+} {
   return noGrad(() => {
     const out = net.predict(data.x);
     if (net.outputKind !== 'classification') {

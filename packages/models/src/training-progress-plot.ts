@@ -94,7 +94,15 @@ export class ProgressStream {
   private lastIteration = 0;
 
   /** The rows one record adds to the two named data sources. */
-  next(record: ProgressPoint): { progress: ProgressRow[]; epochs: { iteration: number }[] } {
+  next(record: ProgressPoint): {
+    /** Rows for the measurement source. */
+    progress: ProgressRow[];
+    /** Rows for the epoch source: an epoch's last iteration, when a new epoch began. */
+    epochs: {
+      /** The last iteration of the epoch that ended. */
+      iteration: number;
+    }[];
+  } {
     const newEpoch = this.lastEpoch !== 0 && record.epoch !== this.lastEpoch;
     const boundary = this.lastIteration;
     this.lastEpoch = record.epoch;
@@ -124,7 +132,14 @@ export interface StreamingView {
  * this package needs no vega. Its parameters are typed `never` so vega-embed's own, stricter
  * signature fits without a cast; it is called as `embed(element, vegaLiteSpec, options)`.
  */
-export type EmbedFunction = (element: never, spec: never, options: never) => Promise<{ view: StreamingView }>;
+export type EmbedFunction = (
+  element: never,
+  spec: never,
+  options: never,
+) => Promise<{
+  /** The vega View drawing the chart. */
+  view: StreamingView;
+}>;
 
 type Embed = (
   element: HTMLElementLike,

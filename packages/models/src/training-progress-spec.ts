@@ -88,7 +88,10 @@ export function progressRows(r: ProgressPoint): ProgressRow[] {
 }
 
 /** The last iteration of each epoch but the final one: where Matlab marks a new epoch. */
-export function epochBoundaries(history: readonly ProgressPoint[]): { iteration: number }[] {
+export function epochBoundaries(history: readonly ProgressPoint[]): {
+  /** The last iteration of an epoch. */
+  iteration: number;
+}[] {
   const ends: { iteration: number }[] = [];
   for (let i = 0; i + 1 < history.length; i++) {
     if (history[i + 1]!.epoch !== history[i]!.epoch) ends.push({ iteration: history[i]!.iteration });

@@ -5,7 +5,12 @@ import { type FloatArray, formatShape, NDArray, ValueError } from '@nabla/tensor
  * What an optimizer updates: a leaf Tensor, optionally carrying Matlab's per-parameter factors
  * (`@nabla/layers`' Parameter has both; a plain Tensor counts as factor 1).
  */
-export type OptimizableTensor = Tensor & { learnRateFactor?: number; l2Factor?: number };
+export type OptimizableTensor = Tensor & {
+  /** Multiplies the learning rate for this parameter (0 freezes it). */
+  learnRateFactor?: number;
+  /** Multiplies the L2 weight decay for this parameter. */
+  l2Factor?: number;
+};
 
 /** A checkpoint of an optimizer: its counters and its per-parameter buffers (`3.momentum_buffer`, `0.exp_avg`). */
 export interface OptimizerState {
@@ -110,7 +115,15 @@ export abstract class Optimizer {
   }
 
   /** A per-parameter buffer of zeros, made on first use with the parameter's dtype and size. */
-  protected buffer(index: number, name: string): { values: FloatArray; fresh: boolean } {
+  protected buffer(
+    index: number,
+    name: string,
+  ): {
+    /** The buffer, updated in place. */
+    values: FloatArray;
+    /** True when it was just made (the first step of an update rule that starts from the gradient). */
+    fresh: boolean;
+  } {
     const key = `${index}.${name}`;
     const existing = this.buffers.get(key);
     if (existing) return { values: existing, fresh: false };

@@ -64,7 +64,12 @@ export function maxPool2d(
   x: NDArray,
   kernel: Pair,
   options: Pool2dOptions = {},
-): { out: NDArray; argmax: Int32Array } {
+): {
+  /** The maximum of each window, [N, C, outH, outW]. */
+  out: NDArray;
+  /** The flat input index of each window's maximum, for the backward pass. */
+  argmax: Int32Array;
+} {
   const g = pool2dGeometry('maxPool2d', x.shape, kernel, options);
   const X = floatInput('maxPool2d', x);
   const out = allocate(X.dtype, g.batch * g.channels * g.outHeight * g.outWidth) as FloatArray;

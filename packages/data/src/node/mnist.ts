@@ -17,7 +17,19 @@ export type MnistFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testL
  * of the .gz file on LeCun's page. Both are the widely published values.
  */
 export const MNIST_FILES: Readonly<
-  Record<MnistFileKey, { file: string; count: number; md5: string; gzMd5: string }>
+  Record<
+    MnistFileKey,
+    {
+      /** The file's name, uncompressed (the .gz name adds '.gz'). */
+      file: string;
+      /** The images or labels it holds. */
+      count: number;
+      /** md5 of the uncompressed file. */
+      md5: string;
+      /** md5 of the .gz file on LeCun's page. */
+      gzMd5: string;
+    }
+  >
 > = {
   trainImages: {
     file: 'train-images-idx3-ubyte',
