@@ -199,3 +199,44 @@ test('the prebuilt bundle runs from a <script type="module"> page in Chromium: t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Ctrl-C stops the server and then ends the process as SIGINT would have', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const script = `
+    import { serveTrainingProgress } from './src/node/training-progress-server.ts';
+    await serveTrainingProgress({ title: 't', totalIterations: 10, log: (l) => console.log(l) });
+    setInterval(() => {}, 1000); // training would keep the process busy
+  `;
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: join(dirname(new URL(import.meta.url).pathname), '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  // Never leave the child behind, whatever happens below.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  t.after(() => {
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /training progress: (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
+  });
+  assert.equal((await fetch(url)).status, 200);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  child.kill('SIGINT');
+  assert.deepEqual(await exited, { code: null, signal: 'SIGINT' });
+  await assert.rejects(fetch(url));
+});
