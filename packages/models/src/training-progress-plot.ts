@@ -48,7 +48,8 @@ export function setTrainingProgressPlot(factory: TrainingProgressPlotFactory | n
   registered = factory;
 }
 
-// A variable, not a literal: bundlers must not pull the Node server into a browser build.
+// A variable, not a literal (and the magic comments say so to webpack and Vite): bundlers must not
+// pull the Node server into a browser build.
 const NODE_ENTRY = '@nabla/models/node';
 
 /** The plot for one run: the one given, else the one set, else (in Node) the served page. */
@@ -68,7 +69,7 @@ export async function openTrainingProgressPlot(
         "{ plot: trainingProgressInElement(element, vegaEmbed) } as trainNetwork's fourth argument",
     );
   }
-  const node = (await import(NODE_ENTRY)) as {
+  const node = (await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_ENTRY)) as {
     serveTrainingProgress: TrainingProgressPlotFactory;
   };
   return node.serveTrainingProgress(info);
