@@ -25,14 +25,19 @@ export function randomDraw(generator: Random): Draw {
 
 /** One drawn gradient check: a function of some tensors, and the values to check it at. */
 export interface GradcheckCase {
+  /** The function whose gradients are checked. */
   fn: (...inputs: Tensor[]) => Tensor;
+  /** The values to check them at (float64). */
   inputs: NDArray[];
   /** What was drawn, for a failure report. */
   description: string;
 }
 
+/** One op's gradient checks: its name and how to draw a random case of it. */
 export interface OpCases {
+  /** The op's name, as the suite's table shows it. */
   op: string;
+  /** Draws one case (shapes, options and values) from the seeded draw. */
   draw: (d: Draw) => GradcheckCase;
   /**
    * The step and tolerances of this op's checks, where they differ from gradcheck's defaults

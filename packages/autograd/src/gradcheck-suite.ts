@@ -2,7 +2,9 @@ import { Random } from '@nabla/tensor';
 import { GRADCHECK_ATOL, GRADCHECK_EPS, GRADCHECK_RTOL, gradcheck } from './gradcheck.js';
 import { gradcheckCases, type OpCases, randomDraw } from './gradcheck-cases.js';
 
+/** One row of the gradient-check table: an op and its worst errors over the drawn cases. */
 export interface GradcheckRow {
+  /** The op's name. */
   op: string;
   /** Drawn cases checked. */
   cases: number;
@@ -16,11 +18,13 @@ export interface GradcheckRow {
   eps: number;
   atol: number;
   rtol: number;
+  /** Whether every case passed. */
   ok: boolean;
   /** The first failing case (its drawn shapes and options, or the error it threw). */
   failure?: string;
 }
 
+/** Options of {@link runGradcheckSuite}. */
 export interface GradcheckSuiteOptions {
   /** Cases drawn per op (default 5). */
   casesPerOp?: number;
@@ -30,8 +34,11 @@ export interface GradcheckSuiteOptions {
   only?: readonly string[];
   /** Receives the table, one line at a time (nothing is printed otherwise). */
   log?: (line: string) => void;
+  /** Finite-difference step (default 1e-6). */
   eps?: number;
+  /** Absolute tolerance (default 1e-5). */
   atol?: number;
+  /** Relative tolerance (default 1e-3). */
   rtol?: number;
 }
 

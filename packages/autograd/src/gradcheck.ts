@@ -25,16 +25,19 @@ export const GRADCHECK_EPS = 1e-6;
 export const GRADCHECK_ATOL = 1e-8;
 export const GRADCHECK_RTOL = 1e-6;
 
+/** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
   /** Step of the central difference (f(x + ε) − f(x − ε)) / 2ε (default GRADCHECK_EPS = 1e-6). */
   eps?: number;
   /** An analytic a and a numerical n derivative agree when |a − n| ≤ atol + rtol·|n| (defaults 1e-8, 1e-6). */
   atol?: number;
+  /** Relative tolerance (default 1e-3; see `atol`). */
   rtol?: number;
   /** Seed of the fixed random projection r that turns a non-scalar output into the scalar Σ r ⊙ f(x). */
   seed?: number;
 }
 
+/** The worst disagreement between the analytic and the numerical gradient for one input. */
 export interface GradcheckInputError {
   /** max |analytic − numerical| over the input's elements. */
   maxAbsError: number;
@@ -44,7 +47,9 @@ export interface GradcheckInputError {
   toleranceUsed: number;
 }
 
+/** The outcome of {@link gradcheck}. */
 export interface GradcheckResult {
+  /** Whether every input's gradient agreed within the tolerances. */
   ok: boolean;
   /** The worst errors for each input, in the order given. */
   inputs: GradcheckInputError[];

@@ -28,8 +28,14 @@ export function noGrad<T>(fn: () => T): T {
  * Leaves with `requiresGrad` (parameters) accumulate `grad` across backward calls until zeroed.
  */
 export class Tensor {
+  /** The values. */
   data: NDArray;
+  /** Whether backward() computes a gradient for this tensor (and through it). */
   requiresGrad: boolean;
+  /**
+   * ∂L/∂this after backward() (null before, or after zeroGrad); kept on leaves, and on others after
+   * retainGrad().
+   */
   grad: NDArray | null = null;
   /** The op that produced this tensor ('leaf' for inputs and parameters). */
   readonly op: string;
@@ -57,18 +63,23 @@ export class Tensor {
     this.savedVersions = inputs.map((t) => t.version);
   }
 
+  /** The size of each axis. */
   get shape(): readonly number[] {
     return this.data.shape;
   }
+  /** The element type. */
   get dtype(): nd.DType {
     return this.data.dtype;
   }
+  /** The number of axes. */
   get ndim(): number {
     return this.data.ndim;
   }
+  /** The number of elements. */
   get size(): number {
     return this.data.size;
   }
+  /** True for a tensor no op produced (an input or a parameter). */
   get isLeaf(): boolean {
     return this.backwardFn === null;
   }
@@ -77,6 +88,7 @@ export class Tensor {
   item(): number {
     return this.data.item();
   }
+  /** The values as nested arrays. */
   toArray(): nd.NestedArray {
     return this.data.toArray();
   }
@@ -92,6 +104,7 @@ export class Tensor {
     return this;
   }
 
+  /** Forgets the gradient (grad ← null), before the next backward(). */
   zeroGrad(): void {
     this.grad = null;
   }
@@ -205,6 +218,7 @@ export class Tensor {
     return this.inputs;
   }
 
+  /** The values and the op that produced them. */
   toString(): string {
     return `Tensor(${this.dtype}, ${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }

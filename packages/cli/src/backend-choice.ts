@@ -37,7 +37,11 @@ export async function chooseBackend(flag: BackendFlag, threads = 1): Promise<Bac
     const gpu = await import('@nabla/gpu');
     choice = gpu.autoBackend();
   } catch (e) {
-    const why = `@nabla/gpu could not be loaded: ${(e as Error).message.split('\n')[0]}`;
+    // @nabla/gpu is an optional peer of the CLI (gpu.js pulls in ~100 MB of native GL/WebGPU).
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+    const why = missing
+      ? '@nabla/gpu is not installed (npm install @nabla/gpu to use gpu.js)'
+      : `@nabla/gpu could not be loaded: ${(e as Error).message.split('\n')[0]}`;
     if (flag === 'gpu') throw new UserError(`--backend gpu: ${why}`);
     return cpu(why);
   }

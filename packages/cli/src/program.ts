@@ -10,6 +10,7 @@ import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './comman
 import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed, threadCount } from './flag-parsers.js';
 import { isUserError, oneLine, USER_ERROR_EXIT } from './user-error.js';
+import { VERSION } from './version.js';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
 function testFileOptions(cmd: Command): Command {
@@ -81,6 +82,14 @@ function trainCommand(model: ModelName, description: string): Command {
       ).conflicts('quiet'),
     )
     .option('--quiet', 'print only the final lines', false)
+    .addOption(
+      new Option(
+        '--plots <which>',
+        "Matlab's Plots: training-progress serves the live accuracy and loss chart on 127.0.0.1 (address printed) while training runs",
+      )
+        .choices(['none', 'training-progress'])
+        .default('none'),
+    )
     .addHelpText(
       'after',
       '\nWrites into the output folder: model.safetensors, model.json, metrics.json, training-progress.svg/.html,\n' +
@@ -103,7 +112,7 @@ export function buildProgram(): Command {
     .description(
       "Nabla, deep learning from scratch in TypeScript: train the course's networks, evaluate, classify, check gradients.",
     )
-    .version('0.1.0')
+    .version(VERSION)
     .showSuggestionAfterError();
 
   const trainCmd = new Command('train')

@@ -7,7 +7,7 @@ import { mnistImages } from '@nabla/data';
 import { decodeSafetensors } from '@nabla/io';
 import { classify, loadModel as loadModelBytes } from '@nabla/models';
 import { NDArray } from '@nabla/tensor';
-import { PNG } from 'pngjs';
+import { encode as encodePng } from 'fast-png';
 import { readCheckpoint } from './checkpoint.js';
 import { loadModel } from './model-files.js';
 import { cliCommand, mnistSlice, runNabla, tempDir, writeIdxPair } from './testing/fixtures.js';
@@ -181,11 +181,12 @@ test('a training run writes its model, metrics, chart, confusion matrix and chec
   assert.match(e.stdout, /Confusion matrix/);
 
   // classify: a 28×28 grayscale PNG of a test digit gets the class the network gives that digit.
-  const png = new PNG({ width: 28, height: 28, colorType: 0 });
   const pixels = testDigits.images.data.subarray(0, 784);
-  for (let i = 0; i < 784; i++) png.data.set([pixels[i]!, pixels[i]!, pixels[i]!, 255], 4 * i);
   const file = join(dir, 'digit.png');
-  writeFileSync(file, PNG.sync.write(png, { colorType: 0 }));
+  writeFileSync(
+    file,
+    encodePng({ width: 28, height: 28, data: Uint8Array.from(pixels), channels: 1, depth: 8 }),
+  );
   const k = await runNabla(['classify', '--model', runA, file, '--json']);
   assert.equal(k.code, 0, k.stderr);
   const [result] = JSON.parse(k.stdout);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PNG } from 'pngjs';
+import { decode } from 'fast-png';
 import { mnistSlice, runNabla, tempDir, writeIdxPair } from './testing/fixtures.js';
 
 // A tiny trained run to look into and to finetune: 256 real digits, one epoch.
@@ -22,7 +22,7 @@ const trained = runNabla([
   ...['--out', run, '--quiet'],
 ]);
 
-const png = (path: string) => PNG.sync.read(readFileSync(path));
+const png = (path: string) => decode(readFileSync(path));
 
 test('nabla visualize writes the filters, every layer’s activations and deepDreamImage pictures as PNGs', async () => {
   assert.equal((await trained).code, 0, (await trained).stderr);

@@ -18,13 +18,23 @@ export interface DataLoaderOptions {
  * permutation can be drawn again on restore; `generator` is its state now.
  */
 export interface DataLoaderState {
+  /** Epochs started so far. */
   epoch: number;
+  /** Batches already drawn from the current epoch. */
   batch: number;
+  /**
+   * The generator's state when the current epoch's order was drawn (null before the first shuffled epoch).
+   */
   epochStart: number[] | null;
+  /** The generator's state now. */
   generator: number[];
+  /** The dataset's size, checked on restore. */
   length: number;
+  /** The batch size, checked on restore. */
   batchSize: number;
+  /** Whether the loader shuffles, checked on restore. */
   shuffle: boolean;
+  /** Whether the loader drops the last partial batch, checked on restore. */
   dropLast: boolean;
 }
 
@@ -35,10 +45,15 @@ export interface DataLoaderState {
  * two batches, so a resumed run sees exactly the batches the uninterrupted one would have.
  */
 export class DataLoader implements Iterable<Batch> {
+  /** The samples drawn from. */
   readonly dataset: Dataset;
+  /** Samples per mini-batch. */
   readonly batchSize: number;
+  /** Whether each epoch draws a fresh permutation. */
   readonly shuffle: boolean;
+  /** Whether the last, smaller batch of an epoch is skipped. */
   readonly dropLast: boolean;
+  /** The generator of the permutations. */
   readonly generator: Random;
   private epochCount = 0;
   private nextBatch = 0;
@@ -80,6 +95,7 @@ export class DataLoader implements Iterable<Batch> {
     return this.nextBatch;
   }
 
+  /** The batches of the next epoch (or the rest of the current one after a restore). */
   *[Symbol.iterator](): Iterator<Batch> {
     const epoch = this.epochCount;
     while (this.epochCount === epoch) yield this.take();
@@ -112,6 +128,7 @@ export class DataLoader implements Iterable<Batch> {
     }
   }
 
+  /** Where the loader is, for a checkpoint: restoring it continues with the same batches. */
   state(): DataLoaderState {
     return {
       epoch: this.epochCount,

@@ -5,19 +5,28 @@ import { checkLabels } from './labels.js';
 export interface Batch {
   /** float32, [batch, ...sampleShape]. */
   x: NDArray;
+  /** The class label of each sample. */
   y: Int32Array;
+  /** Which samples of the dataset these are. */
   indices: Int32Array;
 }
 
 /** Labelled samples addressed by index: what a DataLoader draws mini-batches from. */
 export interface Dataset {
+  /** The number of samples. */
   readonly length: number;
   /** The shape of one sample, e.g. [1, 28, 28]. */
   readonly sampleShape: readonly number[];
   /** The samples at `indices`, stacked along a new first axis, with their labels. */
-  gather(indices: Int32Array): { x: NDArray; y: Int32Array };
+  gather(indices: Int32Array): {
+    /** The samples, stacked: [indices.length, ...sampleShape]. */
+    x: NDArray;
+    /** Their labels. */
+    y: Int32Array;
+  };
 }
 
+/** Options of {@link TensorDataset}. */
 export interface TensorDatasetOptions {
   /** Labels must be below this (e.g. 10 for digits); by default any label >= 0 is accepted. */
   numClasses?: number;
@@ -30,9 +39,13 @@ export interface TensorDatasetOptions {
  * integers. Refuses an empty set, counts that differ, labels out of range and NaN or Infinity.
  */
 export class TensorDataset implements Dataset {
+  /** The samples, float32 [N, ...sample]. */
   readonly images: NDArray;
+  /** The label of each sample. */
   readonly labels: Int32Array;
+  /** The name used in error messages. */
   readonly name: string;
+  /** One more than the largest label allowed (or seen). */
   readonly numClasses: number;
 
   constructor(images: NDArray, labels: Int32Array, options: TensorDatasetOptions = {}) {
@@ -60,6 +73,7 @@ export class TensorDataset implements Dataset {
     this.name = name;
   }
 
+  /** The number of samples. */
   get length(): number {
     return this.labels.length;
   }
@@ -68,7 +82,12 @@ export class TensorDataset implements Dataset {
     return this.images.shape.slice(1);
   }
 
-  gather(indices: Int32Array): { x: NDArray; y: Int32Array } {
+  gather(indices: Int32Array): {
+    /** The samples, stacked: [indices.length, ...sampleShape]. */
+    x: NDArray;
+    /** Their labels. */
+    y: Int32Array;
+  } {
     const per = this.images.size / this.length;
     const src = this.images.data;
     const x = new Float32Array(indices.length * per);

@@ -11,6 +11,7 @@ export interface GermanCreditAttribute {
   key: keyof GermanCreditRow;
   /** The attribute's name in german.doc. */
   name: string;
+  /** Whether the attribute is a number or a code. */
   kind: 'numeric' | 'categorical';
   /** For a categorical attribute: each code and its meaning in german.doc. */
   codes?: Readonly<Record<string, string>>;
@@ -21,28 +22,49 @@ export interface GermanCreditAttribute {
  * A type, not an interface, so that it is a TabularRow (interfaces have no index signature).
  */
 export type GermanCreditRow = {
+  /** A1: status of the existing checking account (A11–A14). */
   checkingAccount: string;
+  /** A2: duration in months. */
   duration: number;
+  /** A3: credit history (A30–A34). */
   creditHistory: string;
+  /** A4: purpose (A40–A410). */
   purpose: string;
+  /** A5: credit amount, in Deutsche Mark. */
   creditAmount: number;
+  /** A6: savings account or bonds (A61–A65). */
   savings: string;
+  /** A7: present employment since (A71–A75). */
   employmentSince: string;
+  /** A8: installment rate in percent of disposable income. */
   installmentRate: number;
+  /** A9: personal status and sex (A91–A95). */
   personalStatusSex: string;
+  /** A10: other debtors or guarantors (A101–A103). */
   otherDebtors: string;
+  /** A11: present residence since (years). */
   residenceSince: number;
+  /** A12: property (A121–A124). */
   property: string;
+  /** A13: age in years. */
   age: number;
+  /** A14: other installment plans (A141–A143). */
   otherInstallmentPlans: string;
+  /** A15: housing (A151–A153). */
   housing: string;
+  /** A16: number of existing credits at this bank. */
   existingCredits: number;
+  /** A17: job (A171–A174). */
   job: string;
+  /** A18: number of people liable to provide maintenance for. */
   peopleLiable: number;
+  /** A19: telephone (A191–A192). */
   telephone: string;
+  /** A20: foreign worker (A201–A202). */
   foreignWorker: string;
 };
 
+/** The 20 attributes of german.doc, in file order, with their codes' meanings. */
 export const GERMAN_CREDIT_ATTRIBUTES: readonly GermanCreditAttribute[] = [
   {
     key: 'checkingAccount',
@@ -184,13 +206,19 @@ export const GERMAN_CREDIT_ATTRIBUTES: readonly GermanCreditAttribute[] = [
 
 /** Labels: german.doc's class 1 (good) is 1 = approve, class 2 (bad) is 0 = reject. */
 export const APPROVE = 1;
+/** The label of a rejected application (german.doc's class 2, bad). */
 export const REJECT = 0;
 
 /**
  * german.doc's cost matrix, rows the actual class and columns the predicted one (1 good, 2 bad):
  * approving a bad customer costs 5, rejecting a good one costs 1, a right decision costs 0.
  */
-export const GERMAN_CREDIT_COST = { badApproved: 5, goodRejected: 1 } as const;
+export const GERMAN_CREDIT_COST = {
+  /** The cost of approving a bad customer. */
+  badApproved: 5,
+  /** The cost of rejecting a good customer. */
+  goodRejected: 1,
+} as const;
 
 /**
  * The total cost of decisions under german.doc's cost matrix (labels and predictions: 1 approve,
@@ -215,7 +243,9 @@ export function germanCreditCost(labels: Int32Array, predictions: ArrayLike<numb
   return cost;
 }
 
+/** The German Credit data: 1,000 applications and their labels. */
 export interface GermanCredit {
+  /** The applications, in file order. */
   rows: GermanCreditRow[];
   /** 1 = good (approve), 0 = bad (reject). */
   labels: Int32Array;

@@ -1,6 +1,6 @@
 import { FormatError } from '@nabla/tensor';
 import { Inflate } from 'fflate';
-import { crc32 } from './crc32.js';
+import { crc32 } from '@nabla/io';
 
 /** True when the bytes start with the gzip magic 0x1f 0x8b. */
 export function isGzip(bytes: Uint8Array): boolean {

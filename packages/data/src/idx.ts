@@ -7,12 +7,16 @@ import { gunzip, isGzip, MAX_GUNZIP_BYTES } from './gunzip.js';
  * one big-endian uint32 per dimension; then the elements, big-endian, row-major, nothing after.
  */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+/** The typed array of each IDX element type. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** A parsed IDX file: its element type, its dimensions and its elements in host byte order. */
 export interface IdxArray {
+  /** The element type from the header. */
   dtype: IdxDType;
+  /** The dimensions from the header. */
   shape: number[];
+  /** The values, row-major. */
   data: IdxData;
   /** Where the bytes came from (a file name), for error messages further on. */
   source?: string;
@@ -147,6 +151,7 @@ export function parseIdx(bytes: Uint8Array, source = 'idx', options: ParseIdxOpt
   return { dtype: type.dtype, shape, data: type.make(out.buffer), source };
 }
 
+/** Options of {@link encodeIdx}. */
 export interface EncodeIdxOptions {
   /** Compress with gzip (fflate), as the files on LeCun's page are. */
   gzip?: boolean;

@@ -3,7 +3,6 @@
  * encoding. No Node built-ins: this entry runs unchanged in a browser; reading files from disk
  * lives in '@nabla/data/node'.
  */
-export { crc32 } from './crc32.js';
 export { DataLoader, type DataLoaderOptions, type DataLoaderState } from './data-loader.js';
 export { type Batch, type Dataset, TensorDataset, type TensorDatasetOptions } from './dataset.js';
 export {
@@ -30,6 +29,15 @@ export {
   parseIdx,
 } from './idx.js';
 export { checkLabels } from './labels.js';
+export {
+  boundingBox,
+  type FrameMnistDigitOptions,
+  frameMnistDigit,
+  type Ink,
+  MNIST_BOX,
+  MNIST_SIDE,
+  resampleArea,
+} from './mnist-frame.js';
 export {
   type LabeledImages,
   type MnistImageOptions,

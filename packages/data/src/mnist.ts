@@ -1,9 +1,11 @@
 import { FormatError, NDArray, ShapeError } from '@nabla/tensor';
 import { formatDims, type IdxArray } from './idx.js';
 
+/** Options of {@link mnistImages}. */
 export interface MnistImageOptions {
   /** Image height and width; 28 × 28 for MNIST. */
   height?: number;
+  /** Image width (28 for MNIST). */
   width?: number;
 }
 
@@ -51,7 +53,9 @@ export function mnistLabels(idx: IdxArray, numClasses = 10): Int32Array {
 
 /** Images with their labels, once their counts are known to agree. */
 export interface LabeledImages {
+  /** float32 [N, 1, H, W] in [0, 1]. */
   images: NDArray;
+  /** One label per image. */
   labels: Int32Array;
 }
 

@@ -28,8 +28,11 @@ export function zeroCenter(images: NDArray, mean: NDArray): NDArray {
   return perFeature('zeroCenter', images, mean, null);
 }
 
+/** Per-feature statistics fitted on the training set. */
 export interface Standardization {
+  /** The mean of each feature. */
   mean: NDArray;
+  /** The standard deviation of each feature. */
   std: NDArray;
 }
 

@@ -1,7 +1,9 @@
 import { defaultGenerator, type Random, ValueError } from '@nabla/tensor';
 import { checkLabels } from './labels.js';
 
+/** Options of {@link splitEachLabel}. */
 export interface SplitEachLabelOptions {
+  /** The seeded generator of the per-class shuffles (default: the shared `defaultGenerator`). */
   generator?: Random;
   /**
    * How n_c · fraction is rounded when it ends in .5: 'half-even' (Python's round, what the
@@ -10,8 +12,11 @@ export interface SplitEachLabelOptions {
   rounding?: 'half-even' | 'half-away';
 }
 
+/** The two parts of a split, as indices into the labels. */
 export interface Split {
+  /** The indices of the first part (the given fraction or count of each class). */
   first: Int32Array;
+  /** The indices of the rest. */
   second: Int32Array;
 }
 

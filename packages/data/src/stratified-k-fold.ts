@@ -1,8 +1,11 @@
 import { defaultGenerator, type Random, ValueError } from '@nabla/tensor';
 import { indicesByClass } from './split-each-label.js';
 
+/** One fold of a cross-validation, as indices. */
 export interface Fold {
+  /** The indices to train on. */
   train: Int32Array;
+  /** The indices to test on. */
   test: Int32Array;
 }
 

@@ -2,13 +2,27 @@ import { FormatError, NDArray, ValueError } from '@nabla/tensor';
 
 /** A column of a table: a number to standardize, or a category to one-hot encode. */
 export type ColumnSpec =
-  | { name: string; kind: 'numeric' }
-  /** `categories` fixes the one-hot columns and their order; by default they are the values seen in fit, sorted. */
-  | { name: string; kind: 'categorical'; categories?: readonly string[] };
+  | {
+      /** The column's key in each row. */
+      name: string;
+      /** A number, standardized. */
+      kind: 'numeric';
+    }
+  | {
+      /** The column's key in each row. */
+      name: string;
+      /** A category, one-hot encoded. */
+      kind: 'categorical';
+      /** Fixes the one-hot columns and their order; by default they are the values seen in fit, sorted. */
+      categories?: readonly string[];
+    };
 
+/** A value in a tabular row: a number, or a category's name. */
 export type TabularValue = string | number;
+/** A row of named values. */
 export type TabularRow = Readonly<Record<string, TabularValue>>;
 
+/** Options of {@link TabularEncoder}. */
 export interface TabularEncoderOptions {
   /**
    * A category at transform time that fit did not see: 'error' (the default) refuses it naming the
@@ -23,9 +37,13 @@ type FittedColumn =
 
 /** What toJSON writes and fromJSON reads: enough to encode a new row exactly as in training. */
 export interface TabularEncoderJSON {
+  /** Identifies the JSON. */
   format: 'nabla.tabular-encoder';
+  /** The JSON's version. */
   version: 1;
+  /** What to do with a category fit did not see. */
   unknown: 'error' | 'ignore';
+  /** Each column's fitted statistics or categories. */
   columns: FittedColumn[];
 }
 
@@ -36,7 +54,9 @@ export interface TabularEncoderJSON {
  * training rows only, so nothing of the validation or test rows leaks into the encoding.
  */
 export class TabularEncoder {
+  /** The columns, in output order. */
   readonly columns: readonly ColumnSpec[];
+  /** What to do with a category fit did not see. */
   readonly unknown: 'error' | 'ignore';
   private fittedColumns: FittedColumn[] | null = null;
 
@@ -62,6 +82,7 @@ export class TabularEncoder {
     this.unknown = unknown;
   }
 
+  /** Whether fit has run. */
   get fitted(): boolean {
     return this.fittedColumns !== null;
   }
@@ -136,10 +157,12 @@ export class TabularEncoder {
     return new NDArray(out, [picked.length, width]);
   }
 
+  /** fit then transform, on the same rows. */
   fitTransform(rows: readonly TabularRow[], indices?: ArrayLike<number>): NDArray {
     return this.fit(rows, indices).transform(rows, indices);
   }
 
+  /** The fitted encoder as plain JSON (see {@link TabularEncoder.fromJSON}). */
   toJSON(): TabularEncoderJSON {
     const columns = this.fitted_('TabularEncoder.toJSON');
     return {

@@ -5,6 +5,7 @@ import { isGpuKernelClass } from './kernel-class.js';
 export interface AutoChoice {
   /** The backend chosen: the gpu.js one, or the cpu backend. */
   readonly backend: Backend;
+  /** 'gpu' when a real GL context runs gpu.js, else 'cpu'. */
   readonly name: 'gpu' | 'cpu';
   /** The kernel class that will run: 'WebGL2Kernel', or 'TypeScript' for the cpu backend. */
   readonly kernel: string;

@@ -4,10 +4,14 @@
  * kernel classes that were acceptable and the one gpu.js actually chose, and gpu.js's own reason.
  */
 export class GpuFallbackError extends Error {
+  /** 'GpuFallbackError'. */
   override name = 'GpuFallbackError';
   constructor(
+    /** The op whose kernel fell back. */
     readonly op: string,
+    /** The kernel classes that count as running on a GPU. */
     readonly expected: readonly string[],
+    /** The kernel class gpu.js chose. */
     readonly actual: string,
     reason?: string,
   ) {

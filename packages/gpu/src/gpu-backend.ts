@@ -22,6 +22,7 @@ import { matmulConstants, matmulKernel } from './kernels/matmul.js';
  */
 export type GpuMode = 'gpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webgpu' | 'webasm' | 'wasm' | 'cpu';
 
+/** Options of {@link createGpuBackend}. */
 export interface GpuBackendOptions {
   /** The gpu.js mode; default 'gpu'. */
   mode?: GpuMode;
@@ -31,19 +32,27 @@ export interface GpuBackendOptions {
 
 /** Where each primitive of the Backend interface runs in this backend. */
 export interface Placement {
+  /** gpu.js kernel. */
   readonly matmul: 'gpu.js';
+  /** gpu.js kernel. */
   readonly conv2d: 'gpu.js';
+  /** gpu.js kernel. */
   readonly conv2dBackwardInput: 'gpu.js';
+  /** gpu.js kernel. */
   readonly conv2dBackwardFilter: 'gpu.js';
   /** Pooling is a cheap gather/scatter, not worth a device round trip: the cpu backend runs it. */
   readonly maxPool2d: 'cpu';
+  /** The cpu reference. */
   readonly maxPool2dBackward: 'cpu';
+  /** The cpu reference. */
   readonly avgPool2d: 'cpu';
+  /** The cpu reference. */
   readonly avgPool2dBackward: 'cpu';
   /** backendFor() routes float64 work to the cpu backend: gpu.js computes in float32 only. */
   readonly float64: 'cpu';
 }
 
+/** Where each primitive runs in the gpu.js backend. */
 export const GPU_PLACEMENT: Placement = {
   matmul: 'gpu.js',
   conv2d: 'gpu.js',
@@ -64,10 +73,15 @@ export interface GpuBackend extends Backend {
   readonly kernelClasses: readonly string[];
   /** The mode gpu.js was asked for. */
   readonly mode: GpuMode;
+  /** Whether a CPU fallback of gpu.js is refused with GpuFallbackError. */
   readonly strict: boolean;
+  /** Where each primitive runs. */
   readonly placement: Placement;
   /** Compiled kernels held (one per op and shape). No texture outlives a call: every kernel reads its result back. */
-  memory(): { kernels: number };
+  memory(): {
+    /** Compiled kernels held. */
+    kernels: number;
+  };
   /** Destroys every compiled kernel and the gpu.js instance (its GL context). */
   dispose(): void;
 }

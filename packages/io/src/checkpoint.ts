@@ -17,13 +17,18 @@ import { encodeUtf8 } from './utf8.js';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export interface Checkpoint<S = JsonValue> {
+  /** The model's tensors (a state dict). */
   weights: Map<string, NDArray>;
+  /** The optimizer's buffers (empty when none were saved). */
   optimizer: Map<string, NDArray>;
+  /** The JSON state saved beside them (epoch, generator, history, settings). */
   state: S;
 }
 
 export interface CheckpointInput {
+  /** The model's tensors. */
   weights: TensorMap;
+  /** The optimizer's buffers, if any. */
   optimizer?: TensorMap;
   /** Anything JSON holds exactly: no NaN or Infinity, no undefined, no class instances. */
   state: unknown;

@@ -11,6 +11,7 @@ test('CRC-32 check value: "123456789" → cbf43926 (the standard test vector)', 
   const bytes = new Uint8Array([...'123456789'].map((c) => c.charCodeAt(0)));
   assert.equal(crc32Hex(crc32(bytes)), 'cbf43926');
   assert.equal(crc32(new Uint8Array(0)), 0);
+  assert.equal(crc32(new TextEncoder().encode('The quick brown fox jumps over the lazy dog')), 0x414fa339);
 });
 
 /** The definition, one bit at a time: what the table-driven version must agree with. */

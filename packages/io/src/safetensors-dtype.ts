@@ -31,6 +31,7 @@ export interface DTypeInfo {
   readonly rank: number;
 }
 
+/** Every safetensors dtype Nabla reads, with its byte size and the NDArray type it arrives as. */
 export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, DTypeInfo>> = {
   BOOL: { size: 1, target: 'int32', rank: 0 },
   U8: { size: 1, target: 'int32', rank: 1 },
@@ -58,6 +59,7 @@ export const UNSUPPORTED_DTYPES: ReadonlySet<string> = new Set([
   'C64',
 ]);
 
+/** Whether a name is a safetensors dtype Nabla reads. */
 export function isSafetensorsDType(name: string): name is SafetensorsDType {
   return Object.hasOwn(SAFETENSORS_DTYPES, name);
 }

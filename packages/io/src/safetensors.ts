@@ -29,8 +29,10 @@ import { decodeUtf8, encodeUtf8, isWellFormed } from './utf8.js';
 export const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = '__metadata__';
 
+/** Named tensors, as a Map or a plain object. */
 export type TensorMap = ReadonlyMap<string, NDArray> | Readonly<Record<string, NDArray>>;
 
+/** Options of {@link encodeSafetensors}. */
 export interface EncodeSafetensorsOptions {
   /**
    * The file type of some tensors, by name, when it should differ from the array's own (float32 →
@@ -40,6 +42,7 @@ export interface EncodeSafetensorsOptions {
   dtypes?: ReadonlyMap<string, SafetensorsDType> | Readonly<Record<string, SafetensorsDType>>;
 }
 
+/** A decoded safetensors file. */
 export interface Safetensors {
   /** The tensors in file order (by data offset), each in a fresh buffer of its own. */
   tensors: Map<string, NDArray>;

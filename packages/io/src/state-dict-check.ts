@@ -7,7 +7,14 @@ export interface StateDictMismatch {
   /** Names the file has and the model lacks. */
   unexpected: string[];
   /** Names in both whose shapes differ. */
-  misshaped: { name: string; expected: readonly number[]; actual: readonly number[] }[];
+  misshaped: {
+    /** The tensor's name. */
+    name: string;
+    /** The shape the model has. */
+    expected: readonly number[];
+    /** The shape in the file. */
+    actual: readonly number[];
+  }[];
 }
 
 /** Compares a model's parameter shapes with loaded tensors; every list is empty when they fit. */

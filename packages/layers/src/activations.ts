@@ -19,7 +19,11 @@ export class ReLU extends Module {
 
 /** f(z) = z for z > 0, else slope·z (Matlab's leakyReluLayer uses slope 0.01 too). */
 export class LeakyReLU extends Module {
-  constructor(readonly slope = 0.01) {
+  /** The slope for z ≤ 0. */
+  constructor(
+    /** The slope for z ≤ 0. */
+    readonly slope = 0.01,
+  ) {
     super('LeakyReLU');
     if (!Number.isFinite(slope)) throw new ValueError('LeakyReLU', `slope must be finite, got ${slope}`);
   }
@@ -59,7 +63,11 @@ export class Tanh extends Module {
  * the channels of NCHW (Matlab's softmaxLayer, PyTorch's implicit choice for 2-D and 4-D inputs).
  */
 export class Softmax extends Module {
-  constructor(readonly axis = 1) {
+  /** The axis the probabilities sum to 1 along. */
+  constructor(
+    /** The axis the probabilities sum to 1 along. */
+    readonly axis = 1,
+  ) {
     super('Softmax');
   }
   forward(x: Tensor): Tensor {
@@ -74,7 +82,11 @@ export class Softmax extends Module {
 
 /** log softmax along `axis` (default 1), the stable form that cross-entropy uses. */
 export class LogSoftmax extends Module {
-  constructor(readonly axis = 1) {
+  /** The axis the log-probabilities are normalized along. */
+  constructor(
+    /** The axis the log-probabilities are normalized along. */
+    readonly axis = 1,
+  ) {
     super('LogSoftmax');
   }
   forward(x: Tensor): Tensor {

@@ -3,9 +3,11 @@ import type { Pair } from '@nabla/tensor';
 import { Module } from './module.js';
 import { type PoolGeometry, poolGeometry } from './pool-geometry.js';
 
+/** Options of {@link AvgPool2d}. */
 export interface AvgPool2dLayerOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
+  /** Zeros added on each side (default 0). */
   padding?: Pair;
   /** Divide by the full window even where it overlaps the zero padding (default true, as PyTorch). */
   countIncludePad?: boolean;
@@ -13,7 +15,9 @@ export interface AvgPool2dLayerOptions {
 
 /** Average pooling over k×k windows of each channel: y = (1/|window|) Σ x; the gradient is shared equally. */
 export class AvgPool2d extends Module {
+  /** Window, stride and padding, resolved to [height, width] pairs. */
   readonly geometry: PoolGeometry;
+  /** Whether padded zeros count in each window's divisor. */
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: Pair, options: AvgPool2dLayerOptions = {}) {

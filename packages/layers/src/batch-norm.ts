@@ -4,6 +4,7 @@ import { positiveInt } from './learnable-options.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
+/** Options of {@link BatchNorm1d} and {@link BatchNorm2d}. */
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5, as PyTorch and Matlab). */
   eps?: number;
@@ -11,8 +12,11 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Learn the scale γ and offset β (default true). */
   affine?: boolean;
+  /** Element type of γ, β and the running statistics (default float32). */
   dtype?: 'float32' | 'float64';
+  /** Multiplies the learning rate of γ and β (Matlab's learn-rate factors; default 1). */
   learnRateFactor?: number;
+  /** Multiplies the L2 weight decay of γ and β (default 1). */
   l2Factor?: number;
 }
 
@@ -23,9 +27,13 @@ export interface BatchNormOptions {
  * weight (γ), bias (β), running_mean, running_var, num_batches_tracked — PyTorch's names and order.
  */
 abstract class BatchNorm extends Module {
+  /** The channels (or features) normalized, each with its own statistics. */
   readonly numFeatures: number;
+  /** ε added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of the new batch in the running statistics. */
   readonly momentum: number;
+  /** Whether the scale γ and offset β are learned. */
   readonly affine: boolean;
   /** While collecting population statistics: per channel, the values seen, their mean and Σ(x − mean)². */
   private population: { count: number; mean: Float64Array; m2: Float64Array; tracked: number } | null = null;
@@ -56,9 +64,11 @@ abstract class BatchNorm extends Module {
   get bias(): Parameter | null {
     return this.optionalParam('bias');
   }
+  /** The running mean of each channel, used in evaluation. */
   get runningMean(): NDArray {
     return this.buffer('running_mean');
   }
+  /** The running (unbiased) variance of each channel, used in evaluation. */
   get runningVar(): NDArray {
     return this.buffer('running_var');
   }

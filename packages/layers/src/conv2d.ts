@@ -6,11 +6,15 @@ import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
 export interface Conv2dLayerOptions extends LearnableOptions {
+  /** Step between filter positions (default 1). */
   stride?: Pair;
+  /** Zeros added on each side of the input (default 0). */
   padding?: Pair;
+  /** Spacing between filter taps (default 1). */
   dilation?: Pair;
   /** Split the channels into groups convolved separately (AlexNet's two-GPU layers use 2). */
   groups?: number;
+  /** Learn a bias per output channel (default true). */
   bias?: boolean;
 }
 
@@ -35,12 +39,19 @@ function pairOf(
  * output [N, out, ⌊(H + 2p − d(kh − 1) − 1)/s⌋ + 1, …].
  */
 export class Conv2d extends Module {
+  /** C_in, the input channels. */
   readonly inChannels: number;
+  /** C_out, the output channels (filters). */
   readonly outChannels: number;
+  /** [kh, kw], the filter size. */
   readonly kernelSize: [number, number];
+  /** [s_h, s_w]. */
   readonly stride: [number, number];
+  /** [p_h, p_w], zeros added on each side. */
   readonly padding: [number, number];
+  /** [d_h, d_w], spacing between filter taps. */
   readonly dilation: [number, number];
+  /** Channel groups convolved separately. */
   readonly groups: number;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
@@ -76,9 +87,11 @@ export class Conv2d extends Module {
     this.registerParameter('bias', bias);
   }
 
+  /** The filters W, [C_out, C_in / groups, kh, kw]. */
   get weight(): Parameter {
     return this.param('weight');
   }
+  /** The bias b, [C_out], or null without one. */
   get bias(): Parameter | null {
     return this.optionalParam('bias');
   }

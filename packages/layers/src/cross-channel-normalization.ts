@@ -4,8 +4,11 @@ import { positiveInt } from './learnable-options.js';
 import { Module } from './module.js';
 
 export interface CrossChannelNormalizationOptions {
+  /** α, the scale of the sum of squares (default 1e-4). */
   alpha?: number;
+  /** β, the exponent (default 0.75). */
   beta?: number;
+  /** k, the additive constant (default 2). */
   k?: number;
   /**
    * Channels of the window before each channel: default ⌊size/2⌋ (PyTorch's LocalResponseNorm);
@@ -20,9 +23,13 @@ export interface CrossChannelNormalizationOptions {
  * of n = `size` neighbouring channels. Defaults are Matlab's and AlexNet's: n 5, α 1e-4, β 0.75, k 2.
  */
 export class CrossChannelNormalization extends Module {
+  /** n, the channels in each window. */
   readonly size: number;
+  /** α, the scale of the sum of squares. */
   readonly alpha: number;
+  /** β, the exponent. */
   readonly beta: number;
+  /** k, the additive constant. */
   readonly k: number;
   readonly channelsBefore: number;
 

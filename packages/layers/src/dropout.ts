@@ -7,7 +7,9 @@ import { Module } from './module.js';
  * scaled by 1/(1 − p), so evaluation is the identity. The mask comes from the seeded generator.
  */
 export class Dropout extends Module {
+  /** The probability of zeroing each value while training. */
   readonly p: number;
+  /** The seeded generator the masks are drawn from. */
   generator: Random;
 
   constructor(p = 0.5, options: { generator?: Random } = {}) {

@@ -5,7 +5,9 @@ import { Module } from './module.js';
 /** Joins axes startDim … endDim into one: [N, C, H, W] → [N, C·H·W] by default (a view, row-major order). */
 export class Flatten extends Module {
   constructor(
+    /** The first axis joined (default 1: the batch axis stays). */
     readonly startDim = 1,
+    /** The last axis joined (default −1: the last). */
     readonly endDim = -1,
   ) {
     super('Flatten');

@@ -2,6 +2,7 @@ import { centralDifference, noGrad, projectionDirection, Tensor } from '@nabla/a
 import { fromTypedArray, type NDArray, ValueError } from '@nabla/tensor';
 import type { Module } from './module.js';
 
+/** Options of {@link gradcheckModule}. */
 export interface GradcheckModuleOptions {
   /** Step of the central difference (default autograd's GRADCHECK_EPS, 1e-6). */
   eps?: number;
@@ -10,6 +11,7 @@ export interface GradcheckModuleOptions {
    * GRADCHECK_ATOL = 1e-8 and GRADCHECK_RTOL = 1e-6, from the central difference's error model).
    */
   atol?: number;
+  /** Relative tolerance (see `atol`). */
   rtol?: number;
   /** Seed of the random projection r that makes the scalar L = Σ r ⊙ forward(x). */
   seed?: number;
@@ -24,8 +26,11 @@ export interface GradcheckError {
   toleranceUsed: number;
 }
 
+/** The outcome of {@link gradcheckModule}: the worst errors for the input and for each parameter. */
 export interface GradcheckModuleResult {
+  /** Whether every gradient agreed within the tolerances. */
   ok: boolean;
+  /** The worst errors of the gradient to the input. */
   input: GradcheckError;
   /** By dotted parameter name; frozen parameters are skipped. */
   parameters: Record<string, GradcheckError>;

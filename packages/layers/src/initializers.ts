@@ -8,8 +8,11 @@ import {
   ValueError,
 } from '@nabla/tensor';
 
+/** Options of the initializers. */
 export interface InitOptions {
+  /** The generator to draw from (default: the shared `defaultGenerator`). */
   generator?: Random;
+  /** Element type (default float32). */
   dtype?: 'float32' | 'float64';
   /** Number of inputs feeding one output unit; computed from the shape when omitted (see `computeFans`). */
   fanIn?: number;
@@ -25,7 +28,12 @@ export type Initializer = (shape: readonly number[], options?: InitOptions) => N
  * [out, in/groups, kh, kw] → (in/groups · kh · kw, out · kh · kw), i.e. channels × receptive field.
  * Conv2d passes per-group fans explicitly (Matlab's rule), which equal these when groups = 1.
  */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function computeFans(shape: readonly number[]): {
+  /** Inputs feeding each output unit. */
+  fanIn: number;
+  /** Outputs each input unit feeds. */
+  fanOut: number;
+} {
   if (shape.length < 2) {
     throw new ShapeError(
       'computeFans',

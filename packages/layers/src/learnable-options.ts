@@ -10,9 +10,15 @@ export interface LearnableOptions {
   biasInit?: Initializer;
   /** The seeded generator the initializers draw from (default: the global `defaultGenerator`). */
   generator?: Random;
+  /** Element type of the parameters (default float32). */
   dtype?: 'float32' | 'float64';
+  /**
+   * Multiplies the learning rate of the weights (Matlab's WeightLearnRateFactor; default 1, 0 freezes them).
+   */
   weightLearnRateFactor?: number;
+  /** Multiplies the learning rate of the bias (Matlab's BiasLearnRateFactor; default 1). */
   biasLearnRateFactor?: number;
+  /** Multiplies the L2 weight decay of the weights (Matlab's WeightL2Factor; default 1). */
   weightL2Factor?: number;
   /** Matlab's BiasL2Factor defaults to 0; Nabla defaults to 1, as PyTorch's weight_decay does. */
   biasL2Factor?: number;

@@ -6,6 +6,7 @@ import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
 export interface LinearOptions extends LearnableOptions {
+  /** Learn a bias b (default true). */
   bias?: boolean;
 }
 
@@ -14,7 +15,9 @@ export interface LinearOptions extends LearnableOptions {
  * W [out, in] (PyTorch's layout, so weights travel unchanged). Accepts [..., in].
  */
 export class Linear extends Module {
+  /** The input features (the columns of W). */
   readonly inFeatures: number;
+  /** The output features (the rows of W). */
   readonly outFeatures: number;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
@@ -33,9 +36,11 @@ export class Linear extends Module {
     this.registerParameter('bias', bias);
   }
 
+  /** The weights W, [outFeatures, inFeatures]. */
   get weight(): Parameter {
     return this.param('weight');
   }
+  /** The bias b, [outFeatures], or null without one. */
   get bias(): Parameter | null {
     return this.optionalParam('bias');
   }

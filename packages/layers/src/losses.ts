@@ -16,7 +16,11 @@ export type LossTarget = Tensor | NDArray | Int32Array;
 
 /** A loss J(ŷ, y): call `forward(prediction, target)` and `backward()` the scalar it returns. */
 export interface Loss {
+  /** The loss's class name, for summaries and errors. */
   readonly typeName: string;
+  /**
+   * The loss of a prediction against its target: a scalar to call backward() on (unless reduction is 'none').
+   */
   forward(prediction: Tensor, target: LossTarget): Tensor;
 }
 
@@ -35,8 +39,17 @@ function asTarget(loss: string, prediction: Tensor, target: LossTarget): Tensor 
  * (its gradient, ŷ − y, is the δ the course's neuron starts from).
  */
 export class QuadraticLoss implements Loss {
+  /** 'QuadraticLoss'. */
   readonly typeName = 'QuadraticLoss';
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  /** How per-example losses combine (default 'mean'). */
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /** ½‖y − ŷ‖² per example, reduced. */
   forward(prediction: Tensor, target: LossTarget): Tensor {
     return quadraticLoss(prediction, asTarget(this.typeName, prediction, target), {
       reduction: this.options.reduction ?? 'mean',
@@ -46,8 +59,17 @@ export class QuadraticLoss implements Loss {
 
 /** Mean squared error, (1/n) Σ (y − ŷ)² over every element (PyTorch's MSELoss). */
 export class MSELoss implements Loss {
+  /** 'MSELoss'. */
   readonly typeName = 'MSELoss';
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  /** How per-element losses combine (default 'mean'). */
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /** (y − ŷ)² per element, reduced. */
   forward(prediction: Tensor, target: LossTarget): Tensor {
     return mseLoss(prediction, asTarget(this.typeName, prediction, target), {
       reduction: this.options.reduction ?? 'mean',
@@ -60,8 +82,17 @@ export class MSELoss implements Loss {
  * PyTorch's CrossEntropyLoss, and Matlab's softmaxLayer + classificationLayer in one stable step.
  */
 export class CrossEntropyLoss implements Loss {
+  /** 'CrossEntropyLoss'. */
   readonly typeName = 'CrossEntropyLoss';
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  /** How per-example losses combine (default 'mean'). */
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /** −log softmax(z)_y per example (labels as int32 indices, or one-hot / soft targets), reduced. */
   forward(logits: Tensor, target: LossTarget): Tensor {
     return crossEntropy(logits, target, { reduction: this.options.reduction ?? 'mean' });
   }
@@ -69,8 +100,17 @@ export class CrossEntropyLoss implements Loss {
 
 /** Binary cross-entropy on probabilities, J = −[y log p + (1 − y) log(1 − p)]. */
 export class BCELoss implements Loss {
+  /** 'BCELoss'. */
   readonly typeName = 'BCELoss';
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  /** How per-element losses combine (default 'mean'). */
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /** −[y log p + (1 − y) log(1 − p)] per element, reduced. */
   forward(probabilities: Tensor, target: LossTarget): Tensor {
     return binaryCrossEntropy(probabilities, asTarget(this.typeName, probabilities, target), {
       reduction: this.options.reduction ?? 'mean',
@@ -80,8 +120,17 @@ export class BCELoss implements Loss {
 
 /** Binary cross-entropy on logits, stable: J = max(z, 0) − z·y + log(1 + e^{−|z|}). */
 export class BCEWithLogitsLoss implements Loss {
+  /** 'BCEWithLogitsLoss'. */
   readonly typeName = 'BCEWithLogitsLoss';
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  /** How per-element losses combine (default 'mean'). */
+  constructor(
+    /** How the per-example (or per-element) losses combine. */
+    readonly options: {
+      /** 'mean' (default), 'sum', or 'none' (every loss). */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /** Binary cross-entropy of sigmoid(z), computed stably from the logits, reduced. */
   forward(logits: Tensor, target: LossTarget): Tensor {
     return binaryCrossEntropyWithLogits(logits, asTarget(this.typeName, logits, target), {
       reduction: this.options.reduction ?? 'mean',

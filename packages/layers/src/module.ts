@@ -6,13 +6,17 @@ import { type SummaryOptions, type SummaryResult, summary } from './summary.js';
 /** Parameters and buffers by PyTorch-style dotted name, in PyTorch's state_dict order. */
 export type StateDict = Map<string, NDArray>;
 
+/** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Refuse missing and unexpected keys (default true). Mis-shaped tensors are refused either way. */
   strict?: boolean;
 }
 
+/** What {@link Module.loadStateDict} could not match (empty lists when strict). */
 export interface LoadStateDictResult {
+  /** Names the module has that the state dict lacks. */
   missingKeys: string[];
+  /** Names in the state dict the module does not have. */
   unexpectedKeys: string[];
 }
 
@@ -156,6 +160,7 @@ export abstract class Module {
     return [...this.ownChildren.values()];
   }
 
+  /** The direct children with their local names, in registration order. */
   namedChildren(): [string, Module][] {
     return [...this.ownChildren.entries()];
   }
@@ -169,6 +174,7 @@ export abstract class Module {
     return out;
   }
 
+  /** This module and every descendant, pre-order. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -241,6 +247,7 @@ export abstract class Module {
     return out;
   }
 
+  /** The buffers (non-learned state, e.g. batch norm's running statistics), this module's first. */
   buffers(recurse = true): NDArray[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
@@ -443,6 +450,7 @@ export abstract class Module {
       );
   }
 
+  /** The module and its children as an indented tree, PyTorch style. */
   toString(): string {
     const lines = this.namedChildren().map(
       ([name, child]) => `  (${name}): ${child.toString().replace(/\n/g, '\n  ')}`,

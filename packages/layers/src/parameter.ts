@@ -1,6 +1,7 @@
 import { Tensor } from '@nabla/autograd';
 import type { NDArray } from '@nabla/tensor';
 
+/** Options of a {@link Parameter}. */
 export interface ParameterOptions {
   /** False freezes the parameter: no gradient is computed for it and optimizers skip it. */
   requiresGrad?: boolean;
@@ -11,6 +12,7 @@ export interface ParameterOptions {
   learnRateFactor?: number;
   /** Multiplies the optimizer's L2 weight decay for this parameter (Matlab's WeightL2Factor / BiasL2Factor). */
   l2Factor?: number;
+  /** A label used in error messages (module registration sets the dotted name). */
   name?: string;
 }
 
@@ -20,7 +22,9 @@ export interface ParameterOptions {
  * θ ← θ − (lr · learnRateFactor) · (∂J/∂θ + (λ · l2Factor) · θ).
  */
 export class Parameter extends Tensor {
+  /** Multiplies the optimizer's learning rate for this parameter (0 freezes it). */
   learnRateFactor: number;
+  /** Multiplies the optimizer's L2 weight decay for this parameter. */
   l2Factor: number;
 
   constructor(data: NDArray, options: ParameterOptions = {}) {
@@ -35,6 +39,7 @@ export class Parameter extends Tensor {
     return !this.requiresGrad || this.learnRateFactor === 0;
   }
 
+  /** 'Parameter(dtype, [shape])', with ', frozen' when it is. */
   override toString(): string {
     return `Parameter(${this.dtype}, [${this.shape.join(',')}]${this.requiresGrad ? '' : ', frozen'})`;
   }

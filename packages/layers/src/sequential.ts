@@ -37,6 +37,7 @@ export class Sequential extends Module {
     return this;
   }
 
+  /** The number of layers. */
   get length(): number {
     return this.children().length;
   }
@@ -49,6 +50,7 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** The layers in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }

@@ -2,14 +2,17 @@ import { noGrad, Tensor } from '@nabla/autograd';
 import { formatShape, zeros } from '@nabla/tensor';
 import type { Module } from './module.js';
 
+/** Options of {@link summary}. */
 export interface SummaryOptions {
   /** Also list containers (modules with children), not only the layers that compute. */
   includeContainers?: boolean;
 }
 
+/** One layer of a {@link summary} table. */
 export interface SummaryRow {
   /** Dotted path ('' for the root). */
   name: string;
+  /** The layer's class name. */
   type: string;
   /** Output shape of the layer's forward, batch axis included. */
   outputShape: number[];
@@ -19,13 +22,19 @@ export interface SummaryRow {
   parameterShapes: Record<string, number[]>;
 }
 
+/** What {@link summary} returns: one row per layer and the learnable counts. */
 export interface SummaryResult {
+  /** The input shape the forward pass was traced with (batch axis included). */
   inputShape: number[];
+  /** One row per layer, in forward order. */
   rows: SummaryRow[];
+  /** Learnable values in every parameter. */
   totalLearnables: number;
+  /** Learnable values in the parameters that are not frozen. */
   trainableLearnables: number;
   /** The rows as an aligned text table, with the totals underneath. */
   table: string;
+  /** The table. */
   toString(): string;
 }
 

@@ -22,7 +22,9 @@ import { measureOutputShapes, Network } from './network.js';
  * dropout. The body's names follow PyTorch (`features.0.weight` … `classifier.6.bias`).
  */
 export class AlexNetBody extends Module {
+  /** Convolutions, normalizations and pooling (PyTorch's `features`). */
   readonly features: Sequential;
+  /** The fully connected layers with dropout (PyTorch's `classifier`). */
   readonly classifier: Sequential;
 
   constructor(numClasses: number, generator?: Random) {

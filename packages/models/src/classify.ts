@@ -10,7 +10,12 @@ export function classify(
   net: Network,
   x: NDArray,
   options: { batchSize?: number } = {},
-): { labels: Int32Array; scores: NDArray } {
+): {
+  /** The predicted class of each example (the index of its largest score). */
+  labels: Int32Array;
+  /** The class probabilities, [N, classes]. */
+  scores: NDArray;
+} {
   if (net.outputKind !== 'classification')
     throw new ValueError('classify', 'the network has no classification output layer');
   const scores = net.predict(x, options);

@@ -12,7 +12,7 @@ import {
 } from '@nabla/data';
 import { Random, ValueError } from '@nabla/tensor';
 import { classify } from './classify.js';
-import { accuracy, meanAndStd, rocAuc } from './metrics.js';
+import { accuracy, type MeanAndStd, meanAndStd, rocAuc } from './metrics.js';
 import { mlpLayers } from './mlp.js';
 import type { Network } from './network.js';
 import { trainingOptions } from './training-options.js';
@@ -22,15 +22,23 @@ import { trainNetwork } from './train-network.js';
 /** German Credit rows are tabular rows with named attributes. */
 const tabular = (rows: readonly GermanCreditRow[]) => rows as unknown as readonly TabularRow[];
 
+/** How the credit-approval network is made and trained. */
 export interface CreditRecipe {
+  /** Hidden layer sizes of the MLP. */
   hidden: number[];
+  /** Passes over the training applications. */
   epochs: number;
+  /** Applications per mini-batch. */
   miniBatchSize: number;
+  /** Adam's learning rate. */
   learnRate: number;
+  /** L2 regularization λ. */
   l2: number;
+  /** Seed of the initialization and the shuffles. */
   seed: number;
 }
 
+/** The recipe the course's credit example uses: one hidden layer of 16, 30 epochs of Adam. */
 export const defaultCreditRecipe: CreditRecipe = {
   hidden: [16],
   epochs: 30,
@@ -40,8 +48,11 @@ export const defaultCreditRecipe: CreditRecipe = {
   seed: 0,
 };
 
+/** A trained credit model: the network and the encoder its inputs went through. */
 export interface CreditModel {
+  /** The trained MLP. */
   net: Network;
+  /** The encoder fitted on the training applications. */
   encoder: TabularEncoder;
 }
 
@@ -83,9 +94,13 @@ export function approvalProbabilities(model: CreditModel, rows: readonly GermanC
   return p;
 }
 
+/** The outcome of one cross-validation fold. */
 export interface FoldResult {
+  /** The fold's index (0-based). */
   fold: number;
+  /** Share of the fold's test applications decided correctly. */
   accuracy: number;
+  /** Area under the ROC curve of p(approve) on the fold's test applications. */
   auc: number;
   /** Average cost per applicant under the dataset's cost matrix (bad approved 5, good rejected 1). */
   cost: number;
@@ -93,14 +108,26 @@ export interface FoldResult {
   costAtCostThreshold: number;
 }
 
+/** Every fold's result and their mean and sample standard deviation. */
 export interface CrossValidationReport {
+  /** Each fold's result. */
   folds: FoldResult[];
-  accuracy: { mean: number; std: number };
-  auc: { mean: number; std: number };
-  cost: { mean: number; std: number };
-  costAtCostThreshold: { mean: number; std: number };
+  /** Accuracy over the folds. */
+  accuracy: MeanAndStd;
+  /** AUC over the folds. */
+  auc: MeanAndStd;
+  /** Average cost per applicant at threshold 0.5, over the folds. */
+  cost: MeanAndStd;
+  /** Average cost per applicant at the cost-minimizing threshold, over the folds. */
+  costAtCostThreshold: MeanAndStd;
   /** Always approving: the share of good customers (70%) and its cost. */
-  baseline: { accuracy: number; cost: number };
+  baseline: {
+    /** The share of good customers. */
+    accuracy: number;
+    /** The average cost per applicant of approving everyone. */
+    cost: number;
+  };
+  /** The recipe that was cross-validated. */
   recipe: CreditRecipe;
 }
 
@@ -152,16 +179,21 @@ export async function crossValidateCredit(
 
 /** The course's applicant, in the course's own terms. */
 export interface Applicant {
+  /** Age in years. */
   age: number;
+  /** 'male' or 'female' (German Credit codes it together with marital status). */
   sex: 'male' | 'female';
   /** Yearly salary in US dollars. */
   salaryUsd: number;
+  /** Years at the current address. */
   yearsAtResidence: number;
+  /** Years in the current job. */
   yearsInJob: number;
   /** The debt (credit) asked for, in US dollars. */
   debtUsd: number;
 }
 
+/** The applicant of the course's example. */
 export const courseApplicant: Applicant = {
   age: 23,
   sex: 'male',
@@ -184,7 +216,12 @@ export const DM_PER_USD = 1.62;
 export function applicantToRow(
   applicant: Applicant,
   reference: readonly GermanCreditRow[],
-): { row: GermanCreditRow; provenance: Record<string, string> } {
+): {
+  /** The applicant as a German Credit row. */
+  row: GermanCreditRow;
+  /** For each attribute, how its value was derived from the applicant. */
+  provenance: Record<string, string>;
+} {
   if (reference.length === 0)
     throw new ValueError('applicantToRow', 'needs reference rows for the assumed attributes');
   for (const [k, v] of Object.entries(applicant)) {
@@ -254,10 +291,13 @@ export function applicantToRow(
   return { row, provenance };
 }
 
+/** What {@link decideApplicant} decided, and why. */
 export interface CreditDecision {
+  /** Approve or reject. */
   decision: 'approve' | 'reject';
   /** p(good customer) from the network. */
   probability: number;
+  /** The probability above which the application is approved. */
   threshold: number;
 }
 

@@ -16,9 +16,11 @@ export interface ReplaceHeadOptions {
   classes?: string[];
   /** The layer to replace (table name or module path); default the last fully connected layer. */
   layer?: string;
+  /** The generator of the new layer's initial weights. */
   generator?: Random;
   /** Matlab's WeightLearnRateFactor / BiasLearnRateFactor of the new layer (its example uses 10 and 10). */
   weightLearnRateFactor?: number;
+  /** Matlab's BiasLearnRateFactor of the new layer. */
   biasLearnRateFactor?: number;
 }
 
@@ -108,7 +110,14 @@ function withClasses(arch: Architecture, row: number, numClasses: number, classe
 }
 
 /** A learn-rate factor for both weights and biases, or for each (Matlab's two properties). */
-export type LearnRateFactor = number | { weight?: number; bias?: number };
+export type LearnRateFactor =
+  | number
+  | {
+      /** The factor of the weights. */
+      weight?: number;
+      /** The factor of the biases. */
+      bias?: number;
+    };
 
 /**
  * Sets Matlab's WeightLearnRateFactor / BiasLearnRateFactor by layer: keys are layer-table names
@@ -197,6 +206,7 @@ function matchParameters(net: Network, pattern: string, op: string): [string, Pa
   return hits;
 }
 
+/** Options of {@link finetune}. */
 export interface FinetuneOptions {
   /**
    * Matlab's ResetInputNormalization: false (the default here) keeps the pretrained network's
@@ -216,7 +226,12 @@ export async function finetune(
   data: LabeledData,
   options: TrainingOptions,
   extras: TrainNetworkExtras & FinetuneOptions = {},
-): Promise<{ net: Network; info: TrainingInfo }> {
+): Promise<{
+  /** The finetuned network. */
+  net: Network;
+  /** What the training run did. */
+  info: TrainingInfo;
+}> {
   const { resetInputNormalization, ...rest } = extras;
   if (resetInputNormalization || net.normalization === 'none') {
     const { info } = await trainNetwork(data, net, options, rest);

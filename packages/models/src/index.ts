@@ -17,7 +17,7 @@ export {
 export * from './visualization/index.js';
 export * from './layer-specs.js';
 export { lenet, lenetLayers } from './lenet.js';
-export { accuracy, confusionMatrix, meanAndStd, rocAuc, totalCost } from './metrics.js';
+export { accuracy, confusionMatrix, type MeanAndStd, meanAndStd, rocAuc, totalCost } from './metrics.js';
 export { type Activation, mlp, mlpLayers } from './mlp.js';
 export {
   type Architecture,
@@ -96,6 +96,20 @@ export {
   type FoldResult,
   trainCreditModel,
 } from './credit.js';
+export {
+  type EmbedFunction,
+  type HTMLElementLike,
+  openTrainingProgressPlot,
+  ProgressStream,
+  setTrainingProgressPlot,
+  type StreamingView,
+  TrainingProgressChart,
+  type TrainingProgressChartOptions,
+  trainingProgressInElement,
+  type TrainingProgressPlot,
+  type TrainingProgressPlotFactory,
+  type TrainingProgressPlotInfo,
+} from './training-progress-plot.js';
 export {
   EPOCH_DATA,
   epochBoundaries,

@@ -23,7 +23,9 @@ import {
 /** Shape of one example without the batch axis: [C, H, W] for images, [F] for features. */
 export type ExampleShape = number[];
 
+/** What a layer's build step may use. */
 export interface BuildContext {
+  /** The seeded generator of the initial weights (the default generator when undefined). */
   generator: Random | undefined;
   /**
    * False when every weight is about to be replaced (a model being loaded): the learnable layers
@@ -48,18 +50,33 @@ export interface LayerPlan {
  * the network's ends (input, softmax, classification output) — and the shape going out.
  */
 export interface LayerSpec {
+  /** The layer's kind ('convolution2d', 'relu', …). */
   readonly kind: string;
+  /** The layer's name in the network's table (Matlab's 'Name'), if given. */
   readonly name: string | undefined;
+  /** A one-line description for the layer table (e.g. '16 3×3 convolutions with stride [1 1]'). */
   readonly description: string;
   /** How to rebuild this entry from JSON (model.json): the factory's name and its arguments. */
   config?: LayerConfig;
-  build(input: ExampleShape, context: BuildContext): { modules: Module[]; output: ExampleShape };
+  /** Makes the layer's modules for an input of this shape and says the shape going out. */
+  build(
+    input: ExampleShape,
+    context: BuildContext,
+  ): {
+    /** The modules the layer becomes (none for markers such as input and softmax). */
+    modules: Module[];
+    /** The shape of one example coming out. */
+    output: ExampleShape;
+  };
   /** The plan of `build` for this input (every Nabla factory gives one); refuses what build would. */
   plan?(input: ExampleShape): LayerPlan;
 }
 
+/** A layer as JSON: the factory that made it and its arguments. */
 export interface LayerConfig {
+  /** The factory's name ('convolution2dLayer', …). */
   factory: string;
+  /** The factory's arguments, as given. */
   args: unknown[];
 }
 
@@ -95,15 +112,20 @@ const initOptions = (context: BuildContext) =>
   context.initialize === false ? { weightInit: zeros, biasInit: zeros } : {};
 
 interface Named {
+  /** The layer's name in the network's table (Matlab's 'Name'). */
   name?: string;
 }
 
+/** How an input layer normalizes: subtract the training mean, standardize, or nothing. */
 export type InputNormalization = 'zerocenter' | 'zscore' | 'none';
 
 /** Matlab's imageInputLayer([h w c]): marks the input size; 'zerocenter' subtracts the training mean image. */
 export interface ImageInputSpec extends LayerSpec {
+  /** 'imageInput'. */
   readonly kind: 'imageInput';
+  /** [height, width, channels], Matlab's order. */
   readonly inputSize: [number, number, number];
+  /** The normalization applied to every input. */
   readonly normalization: InputNormalization;
 }
 
@@ -133,8 +155,11 @@ function imageInputLayerImpl(
 
 /** Matlab's featureInputLayer(n): tabular input of n numeric features. */
 export interface FeatureInputSpec extends LayerSpec {
+  /** 'featureInput'. */
   readonly kind: 'featureInput';
+  /** The number of features. */
   readonly numFeatures: number;
+  /** The normalization applied to every input. */
   readonly normalization: InputNormalization;
 }
 
@@ -158,8 +183,11 @@ function featureInputLayerImpl(
 
 /** Matlab's per-layer factors: learn rates default to 1, WeightL2Factor to 1 and BiasL2Factor to 0. */
 export interface LearnRateFactors {
+  /** Multiplies the learning rate of the weights (0 freezes them). */
   weightLearnRateFactor?: number;
+  /** Multiplies the learning rate of the bias. */
   biasLearnRateFactor?: number;
+  /** Multiplies the L2 regularization of the weights. */
   weightL2Factor?: number;
   /** Matlab's default is 0: no L2 regularization on biases (PyTorch's modules decay them: 1). */
   biasL2Factor?: number;
@@ -180,11 +208,15 @@ function imageShape(op: string, input: ExampleShape): [number, number, number] {
   return input as [number, number, number];
 }
 
+/** Options of {@link convolution2dLayer} and {@link groupedConvolution2dLayer}. */
 export interface ConvolutionOptions extends Named, LearnRateFactors {
+  /** Step between filter positions (default 1). */
   stride?: Pair;
   /** A size, or 'same' (output size = ⌈input / stride⌉, Matlab's 'same'). */
   padding?: Pair | 'same';
+  /** Spacing between filter taps (default 1). */
   dilation?: Pair;
+  /** Channel groups (default 1). */
   numGroups?: number;
 }
 
@@ -523,7 +555,9 @@ function softmaxLayerImpl(options: Named = {}): LayerSpec {
 
 /** Matlab's classificationLayer: cross-entropy loss over the classes. */
 export interface ClassificationSpec extends LayerSpec {
+  /** 'classification'. */
   readonly kind: 'classification';
+  /** The class names (set by training when not given). */
   readonly classes: string[] | undefined;
 }
 
@@ -561,28 +595,48 @@ function configured<A extends unknown[], S extends LayerSpec>(
   };
 }
 
+/**
+ * Matlab's imageInputLayer([h w c]): the input size, and 'zerocenter' (default), 'zscore' or 'none'
+ * normalization.
+ */
 export const imageInputLayer = configured('imageInputLayer', imageInputLayerImpl);
+/** Matlab's featureInputLayer(n): n numeric features per example. */
 export const featureInputLayer = configured('featureInputLayer', featureInputLayerImpl);
+/** Matlab's convolution2dLayer(filterSize, numFilters, …): numFilters filters over all input channels. */
 export const convolution2dLayer = configured('convolution2dLayer', convolution2dLayerImpl);
+/** Matlab's groupedConvolution2dLayer(filterSize, numFiltersPerGroup, numGroups). */
 export const groupedConvolution2dLayer = configured(
   'groupedConvolution2dLayer',
   groupedConvolution2dLayerImpl,
 );
+/** Matlab's batchNormalizationLayer: per-channel normalization with learned scale γ and offset β. */
 export const batchNormalizationLayer = configured('batchNormalizationLayer', batchNormalizationLayerImpl);
+/** Matlab's dropoutLayer(probability): zeroes inputs with that probability while training (default 0.5). */
 export const dropoutLayer = configured('dropoutLayer', dropoutLayerImpl);
+/** Matlab's crossChannelNormalizationLayer(windowChannelSize): AlexNet's local response normalization. */
 export const crossChannelNormalizationLayer = configured(
   'crossChannelNormalizationLayer',
   crossChannelNormalizationLayerImpl,
 );
+/** Matlab's maxPooling2dLayer(poolSize, …): the maximum over each window. */
 export const maxPooling2dLayer = configured('maxPooling2dLayer', maxPooling2dLayerImpl);
+/** Matlab's averagePooling2dLayer(poolSize, …): the mean over each window. */
 export const averagePooling2dLayer = configured('averagePooling2dLayer', averagePooling2dLayerImpl);
+/** Matlab's fullyConnectedLayer(outputSize): y = Wx + b, flattening an image input first. */
 export const fullyConnectedLayer = configured('fullyConnectedLayer', fullyConnectedLayerImpl);
+/** Matlab's softmaxLayer: scores become class probabilities. */
 export const softmaxLayer = configured('softmaxLayer', softmaxLayerImpl);
+/** Matlab's classificationLayer: the cross-entropy loss over the classes. */
 export const classificationLayer = configured('classificationLayer', classificationLayerImpl);
+/** Matlab's regressionLayer: the quadratic loss ½‖y − ŷ‖². */
 export const regressionLayer = configured('regressionLayer', regressionLayerImpl);
+/** Matlab's reluLayer: max(0, x). */
 export const reluLayer = configured('reluLayer', reluLayerImpl);
+/** Matlab's leakyReluLayer(scale): x for x > 0, scale·x otherwise. */
 export const leakyReluLayer = configured('leakyReluLayer', leakyReluLayerImpl);
+/** Matlab's sigmoidLayer: 1 / (1 + e⁻ˣ). */
 export const sigmoidLayer = configured('sigmoidLayer', sigmoidLayerImpl);
+/** Matlab's tanhLayer. */
 export const tanhLayer = configured('tanhLayer', tanhLayerImpl);
 
 const factories: Record<string, (...args: never[]) => LayerSpec> = {
@@ -636,6 +690,7 @@ export function layersFromConfig(configs: readonly LayerConfig[]): LayerSpec[] {
   });
 }
 
+/** A layer array as JSON (for model.json); {@link layersFromConfig} rebuilds it. */
 export function layerConfigs(layers: readonly LayerSpec[]): LayerConfig[] {
   return layers.map((l, i) => {
     if (!l.config)

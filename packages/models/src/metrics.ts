@@ -82,7 +82,16 @@ export function totalCost(
   return total;
 }
 
-export function meanAndStd(values: readonly number[]): { mean: number; std: number } {
+/** A mean and a sample standard deviation. */
+export interface MeanAndStd {
+  /** The mean. */
+  mean: number;
+  /** The sample standard deviation (divisor n − 1; 0 for one value). */
+  std: number;
+}
+
+/** The mean and the sample standard deviation (divisor n − 1; 0 for one value). */
+export function meanAndStd(values: readonly number[]): MeanAndStd {
   if (values.length === 0) throw new ValueError('meanAndStd', 'needs at least one value');
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance =

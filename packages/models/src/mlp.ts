@@ -14,6 +14,7 @@ import {
 } from './layer-specs.js';
 import { assembleNetwork, type Network } from './network.js';
 
+/** The activation between an MLP's fully connected layers. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh';
 
 /**
@@ -46,6 +47,7 @@ export function mlpLayers(
   return layers;
 }
 
+/** A multi-layer perceptron as a {@link Network}: {@link mlpLayers} assembled, seeded by `generator`. */
 export function mlp(
   sizes: readonly number[],
   options: {

@@ -6,21 +6,32 @@ import type { ExampleShape, InputNormalization, LayerConfig, LayerSpec } from '.
 
 /** One row of a network's layer table: the Matlab layer, the modules it became, its output size. */
 export interface LayerRow {
+  /** The layer's name. */
   name: string;
+  /** The layer's kind. */
   kind: string;
+  /** A one-line description. */
   description: string;
+  /** The shape of one example after this layer. */
   outputShape: ExampleShape;
   /** Names of the body's children that implement this layer (empty for input/softmax/output). */
   modules: string[];
+  /** Learnable values in the layer. */
   learnables: number;
 }
 
+/** What the network's output means: class scores, regression values, or neither (a feature extractor). */
 export type OutputKind = 'classification' | 'regression' | 'none';
 
+/** Options of the {@link Network} constructor. */
 export interface NetworkOptions {
+  /** The shape of one input example. */
   inputShape: ExampleShape;
+  /** The input normalization (default 'none'). */
   normalization?: InputNormalization;
+  /** What the output means (default 'classification'). */
   outputKind?: OutputKind;
+  /** The class names. */
   classes?: string[];
   /** The layer table, or how to compute it on first use (a dry forward pass costs a full forward). */
   layerRows?: LayerRow[] | (() => LayerRow[]);
@@ -28,9 +39,22 @@ export interface NetworkOptions {
   architecture?: Architecture;
 }
 
+/** How a network was made: a Matlab-style layer array, or a named model with its options. */
 export type Architecture =
-  | { type: 'layers'; layers: LayerConfig[] }
-  | { type: 'model'; name: string; options: Record<string, unknown> };
+  | {
+      /** Made from a layer array. */
+      type: 'layers';
+      /** The layer array, as JSON. */
+      layers: LayerConfig[];
+    }
+  | {
+      /** Made by a named model function. */
+      type: 'model';
+      /** The model's name ('lenet', 'alexnet', 'mlp'). */
+      name: string;
+      /** The options it was called with. */
+      options: Record<string, unknown>;
+    };
 
 /** The most values one layer outputs for a whole predict batch (2^24: 64 MB of float32). */
 const PREDICT_BATCH_VALUES = 2 ** 24;
@@ -41,15 +65,22 @@ const PREDICT_BATCH_VALUES = 2 ** 24;
  * scores mean (classes). The body's state dict uses PyTorch's names, so it travels to PyTorch.
  */
 export class Network {
+  /** The module mapping normalized inputs to scores. */
   readonly body: Module;
+  /** The shape of one input example. */
   readonly inputShape: ExampleShape;
+  /** The input normalization. */
   readonly normalization: InputNormalization;
+  /** What the output means. */
   readonly outputKind: OutputKind;
+  /** The class names, in score order. */
   classes: string[];
   private rows: LayerRow[] | (() => LayerRow[]);
+  /** How the network was made, for model.json. */
   readonly architecture: Architecture | undefined;
   /** The training mean ('zerocenter', 'zscore') and standard deviation ('zscore') of one example. */
   mean: NDArray | null = null;
+  /** The training standard deviation of one example ('zscore' only). */
   std: NDArray | null = null;
 
   constructor(body: Module, options: NetworkOptions) {
@@ -170,6 +201,7 @@ export class Network {
     return state;
   }
 
+  /** Loads a state dict from {@link Network.stateDict}: the body's tensors and the input statistics. */
   loadStateDict(state: Map<string, NDArray>, options: { strict?: boolean } = {}): void {
     const body = new Map<string, NDArray>();
     for (const [k, v] of state) {
@@ -187,11 +219,13 @@ export class Network {
     return n;
   }
 
+  /** Training mode (dropout drops, batch norm uses the batch's statistics). */
   train(): this {
     this.body.train();
     return this;
   }
 
+  /** Evaluation mode (dropout off, batch norm uses the running statistics). */
   eval(): this {
     this.body.eval();
     return this;

@@ -3,6 +3,7 @@ import { glorotUniform, Module, Parameter } from '@nabla/layers';
 import * as nd from '@nabla/tensor';
 import { formatShape, type Random, ShapeError, ValueError } from '@nabla/tensor';
 
+/** The neuron's activation f. */
 export type NeuronActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
 
 /**
@@ -11,8 +12,11 @@ export type NeuronActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
  * ∇w L = −(y − f(z)) f′(z) x and ∇b L = −(y − f(z)) f′(z), z = wᵀx + b.
  */
 export class Neuron extends Module {
+  /** w, [d, 1]. */
   readonly weight: Parameter;
+  /** b, [1]. */
   readonly bias: Parameter;
+  /** The activation f. */
   readonly activation: NeuronActivation;
 
   constructor(inputs: number, options: { activation?: NeuronActivation; generator?: Random } = {}) {

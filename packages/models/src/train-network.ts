@@ -7,6 +7,7 @@ import { applyGradientThreshold } from './gradient-threshold.js';
 import { assembleNetwork, Network } from './network.js';
 import type { LayerSpec } from './layer-specs.js';
 import type { IterationRecord, LabeledData, TrainingOptions } from './training-options.js';
+import { plotFor, type TrainingProgressPlotFactory } from './training-progress-plot.js';
 import { formatVerboseHeader, formatVerboseRow, formatVerboseFooter } from './verbose-table.js';
 
 /** Everything needed to continue a run exactly where it stopped (written at each epoch's end). */
@@ -15,8 +16,11 @@ export interface TrainingSnapshot {
   epoch: number;
   /** Iterations completed. */
   iteration: number;
+  /** The generator's state, so the shuffles continue as they would have. */
   generatorState: number[];
+  /** The optimizer's state (momentum or moment estimates). */
   optimizerState: ReturnType<Optimizer['stateDict']>;
+  /** Every iteration so far. */
   history: IterationRecord[];
   /** Seconds spent before this snapshot (so elapsed time keeps counting across a resume). */
   elapsedSeconds: number;
@@ -24,23 +28,37 @@ export interface TrainingSnapshot {
   fixedOrder?: number[];
 }
 
+/** What a training run did. */
 export interface TrainingInfo {
+  /** One record per iteration. */
   history: IterationRecord[];
+  /** Iterations run. */
   iterations: number;
+  /** Epochs completed. */
   epochs: number;
+  /** Wall-clock seconds of this call. */
   durationSeconds: number;
   /** Training examples processed per second (forward + backward + update). */
   examplesPerSecond: number;
+  /** The last validation loss, if validation ran. */
   finalValidationLoss: number | undefined;
+  /** The last validation accuracy in percent, if validation ran. */
   finalValidationAccuracy: number | undefined;
+  /**
+   * Why training ended: all epochs ran, onIteration returned 'stop', or the validation loss stopped
+   * improving.
+   */
   stopReason: 'max-epochs' | 'callback' | 'validation-patience';
 }
 
+/** What {@link trainNetwork} takes beyond Matlab's three arguments. */
 export interface TrainNetworkExtras {
   /** Continue from a snapshot (the network must hold the snapshot's weights). */
   resume?: TrainingSnapshot;
   /** Called at each epoch's end with a snapshot to save (checkpoints). */
   onEpochEnd?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
+  /** Where `plots: 'training-progress'` draws (default: a page served on 127.0.0.1 in Node). */
+  plot?: TrainingProgressPlotFactory;
 }
 
 /**
@@ -56,7 +74,12 @@ export async function trainNetwork(
   layersOrNet: readonly LayerSpec[] | Network,
   options: TrainingOptions,
   extras: TrainNetworkExtras = {},
-): Promise<{ net: Network; info: TrainingInfo }> {
+): Promise<{
+  /** The trained network (in evaluation mode). */
+  net: Network;
+  /** What the run did: the history, counts, time and why it stopped. */
+  info: TrainingInfo;
+}> {
   selectExecutionEnvironment(options.executionEnvironment);
   const generator = new Random(options.seed);
   const net = layersOrNet instanceof Network ? layersOrNet : assembleNetwork(layersOrNet, { generator });
@@ -94,6 +117,7 @@ export async function trainNetwork(
 
   const batchesPerEpoch = Math.floor(n / options.miniBatchSize);
   const totalIterations = batchesPerEpoch * options.maxEpochs;
+  const plot = await plotFor(options, totalIterations, extras.plot);
   const started = now();
   const elapsed = () => elapsedBefore + (now() - started) / 1000;
   const batchX = new Float32Array(options.miniBatchSize * perExample);
@@ -165,6 +189,7 @@ export async function trainNetwork(
         } else validationsWithoutImprovement++;
       }
       history.push(record);
+      plot?.update(record);
       if (
         options.verbose &&
         (iteration === 1 ||
@@ -211,6 +236,7 @@ export async function trainNetwork(
     if (options.validationData) lastValidation = evaluateLoss(net, options.validationData);
   }
   net.eval();
+  await plot?.close();
   if (options.verbose) options.log(formatVerboseFooter());
   const durationSeconds = (now() - started) / 1000;
   return {

@@ -1,40 +1,60 @@
 import type { NDArray } from '@nabla/tensor';
 import { ValueError } from '@nabla/tensor';
 
+/** Matlab's solvers: SGD with momentum, plain SGD, Adam. */
 export type Solver = 'sgdm' | 'sgd' | 'adam';
 
 export type GradientThresholdMethod = 'l2norm' | 'global-l2norm' | 'absolute-value';
 
 /** Examples and their targets: class indices for classification, an array for regression. */
 export interface LabeledData {
+  /** The examples, batch axis first. */
   x: NDArray;
+  /** Class indices (int32) for classification, or targets for regression. */
   y: Int32Array | NDArray;
 }
 
 /** One row of the training history (what Matlab's verbose table and training-progress plot show). */
 export interface IterationRecord {
+  /** The epoch, from 1. */
   epoch: number;
+  /** The iteration, from 1, counted over all epochs. */
   iteration: number;
   /** Seconds since training started. */
   timeElapsed: number;
+  /** The loss of this mini-batch. */
   miniBatchLoss: number;
   /** Percent, or NaN for regression. */
   miniBatchAccuracy: number;
+  /** The learning rate used. */
   learningRate: number;
+  /** The loss on the validation data, when this iteration validated. */
   validationLoss?: number;
+  /** The validation accuracy in percent, when this iteration validated. */
   validationAccuracy?: number;
 }
 
+/**
+ * Matlab's trainingOptions: every setting of a training run (see {@link trainingOptions} for the defaults).
+ */
 export interface TrainingOptions {
+  /** 'sgdm', 'sgd' or 'adam'. */
   solver: Solver;
+  /** Passes over the training data. */
   maxEpochs: number;
+  /** Examples per iteration. */
   miniBatchSize: number;
+  /** The learning rate α at the start. */
   initialLearnRate: number;
+  /** μ, the momentum of 'sgdm'. */
   momentum: number;
+  /** λ, the L2 regularization (weight decay). */
   l2Regularization: number;
   /** Adam's decay rates. */
   gradientDecayFactor: number;
+  /** Adam's β₂. */
   squaredGradientDecayFactor: number;
+  /** Adam's ε. */
   epsilon: number;
   /** Gradients are clipped at this threshold by `gradientThresholdMethod` (Infinity: off, Matlab's default). */
   gradientThreshold: number;
@@ -45,8 +65,11 @@ export interface TrainingOptions {
    * partial derivative to [−threshold, threshold], keeping its sign.
    */
   gradientThresholdMethod: GradientThresholdMethod;
+  /** 'piecewise' multiplies the learning rate by learnRateDropFactor every learnRateDropPeriod epochs. */
   learnRateSchedule: 'none' | 'piecewise';
+  /** The factor of a piecewise drop. */
   learnRateDropFactor: number;
+  /** Epochs between piecewise drops. */
   learnRateDropPeriod: number;
   /** Matlab's Shuffle: 'once' (default) shuffles before training; 'every-epoch' before each epoch; 'never'. */
   shuffle: 'once' | 'every-epoch' | 'never';
@@ -56,13 +79,22 @@ export interface TrainingOptions {
    * 'moving' — keep the running estimates updated during training (PyTorch's behaviour).
    */
   batchNormalizationStatistics: 'population' | 'moving';
+  /** Data evaluated every validationFrequency iterations (null: none). */
   validationData: LabeledData | null;
+  /** Iterations between validations. */
   validationFrequency: number;
   /** Stop when the validation loss has not improved this many validations in a row (Infinity: never). */
   validationPatience: number;
+  /** Print Matlab's verbose table. */
   verbose: boolean;
+  /** Iterations between table rows. */
   verboseFrequency: number;
+  /**
+   * 'training-progress' draws Matlab's training-progress chart while training runs (a page on 127.0.0.1 in
+   * Node).
+   */
   plots: 'none' | 'training-progress';
+  /** Where the kernels run: whatever backend is set ('auto'), the cpu, or the registered gpu backend. */
   executionEnvironment: 'auto' | 'cpu' | 'gpu';
   /** Seeds the one generator behind initialization, dropout and shuffling. */
   seed: number;

@@ -14,25 +14,37 @@ export const EPOCH_DATA = 'epochs';
 
 /** The part of an iteration record the chart needs (a subset of IterationRecord). */
 export interface ProgressPoint {
+  /** The epoch, from 1. */
   epoch: number;
+  /** The iteration, from 1. */
   iteration: number;
+  /** The mini-batch loss. */
   miniBatchLoss: number;
   /** Percent; NaN for a regression network (then the accuracy panel is empty). */
   miniBatchAccuracy: number;
+  /** The validation loss, when the iteration validated. */
   validationLoss?: number;
+  /** The validation accuracy in percent, when the iteration validated. */
   validationAccuracy?: number;
 }
 
+/** One row of the chart's data: a training or a validation measurement at an iteration. */
 export interface ProgressRow {
+  /** The iteration (the x axis). */
   iteration: number;
+  /** The epoch. */
   epoch: number;
+  /** Which curve the row belongs to. */
   series: 'Training' | 'Validation';
   /** Percent; null where missing (vega treats null, not NaN, as no value; JSON has no NaN). */
   accuracy: number | null;
+  /** The loss; null where missing. */
   loss: number | null;
 }
 
+/** Options of {@link trainingProgressSpec}. */
 export interface TrainingProgressOptions {
+  /** The chart's title (default 'Training progress'). */
   title?: string;
   /** Iterations averaged by the smoothed training curve (a trailing window); default 10. */
   smoothing?: number;
@@ -76,7 +88,10 @@ export function progressRows(r: ProgressPoint): ProgressRow[] {
 }
 
 /** The last iteration of each epoch but the final one: where Matlab marks a new epoch. */
-export function epochBoundaries(history: readonly ProgressPoint[]): { iteration: number }[] {
+export function epochBoundaries(history: readonly ProgressPoint[]): {
+  /** The last iteration of an epoch. */
+  iteration: number;
+}[] {
   const ends: { iteration: number }[] = [];
   for (let i = 0; i + 1 < history.length; i++) {
     if (history[i + 1]!.epoch !== history[i]!.epoch) ends.push({ iteration: history[i]!.iteration });
@@ -84,6 +99,10 @@ export function epochBoundaries(history: readonly ProgressPoint[]): { iteration:
   return ends;
 }
 
+/**
+ * The vega-lite spec of the chart: two panels, with the named sources to stream into, or a finished history
+ * inlined.
+ */
 export function trainingProgressSpec(options: TrainingProgressOptions = {}): VegaLiteSpec {
   const smoothing = Math.max(1, Math.floor(options.smoothing ?? 10));
   const width = options.width ?? 640;

@@ -26,6 +26,7 @@ function center(text: string, width: number): string {
   return ' '.repeat(Math.max(0, left)) + text + ' '.repeat(Math.max(0, width - text.length - left));
 }
 
+/** The header lines of Matlab's verbose training table. */
 export function formatVerboseHeader(classification: boolean): string[] {
   const cells = (row: 0 | 1) =>
     columns.map(([a, b], i) => {
@@ -36,6 +37,7 @@ export function formatVerboseHeader(classification: boolean): string[] {
   return [rule(), `|${cells(0).join('|')}|`, `|${cells(1).join('|')}|`, rule()];
 }
 
+/** Seconds as Matlab's hh:mm:ss. */
 export function formatDuration(seconds: number): string {
   const s = Math.floor(seconds);
   const hh = String(Math.floor(s / 3600)).padStart(2, '0');
@@ -44,6 +46,7 @@ export function formatDuration(seconds: number): string {
   return `${hh}:${mm}:${ss}`;
 }
 
+/** One row of the verbose table. */
 export function formatVerboseRow(r: IterationRecord, classification: boolean): string {
   const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : `${v.toFixed(2)}%`);
   const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : v.toFixed(4));
@@ -60,6 +63,7 @@ export function formatVerboseRow(r: IterationRecord, classification: boolean): s
   return `|${cells.map((c, i) => `${c.padStart(widths[i]! - 1)} `).join('|')}|`;
 }
 
+/** The table's closing line. */
 export function formatVerboseFooter(): string {
   return rule();
 }

@@ -2,12 +2,19 @@ import { ValueError } from '@nabla/tensor';
 import { checkNonNegative, type OptimizableTensor, Optimizer, type ParameterUpdate } from './optimizer.js';
 
 export interface AdamOptions {
+  /** Learning rate α (default 1e-3). */
   lr?: number;
+  /** β₁, the decay of the first-moment (mean) estimate m (default 0.9). */
   beta1?: number;
+  /** β₂, the decay of the second-moment (uncentred variance) estimate v (default 0.999). */
   beta2?: number;
+  /** ε, added to √v̂ so the step stays finite where v is 0 (default 1e-8). */
   eps?: number;
   /** λ added to the gradient (g ← g + λθ, PyTorch's Adam); with `decoupled`, AdamW's θ ← θ(1 − lr·λ). */
   weightDecay?: number;
+  /**
+   * AdamW: decay the weights directly, θ ← θ(1 − lr·λ), instead of adding λθ to the gradient (default false).
+   */
   decoupled?: boolean;
 }
 
@@ -17,10 +24,15 @@ export interface AdamOptions {
  *   θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
  */
 export class Adam extends Optimizer {
+  /** β₁, the decay of the first-moment estimate. */
   beta1: number;
+  /** β₂, the decay of the second-moment estimate. */
   beta2: number;
+  /** ε in the denominator √v̂ + ε. */
   eps: number;
+  /** λ, the L2 weight decay (added to the gradient, or applied directly when `decoupled`). */
   weightDecay: number;
+  /** Whether the weight decay is AdamW's decoupled form. */
   decoupled: boolean;
 
   constructor(params: Iterable<OptimizableTensor>, options: AdamOptions = {}) {

@@ -1,6 +1,8 @@
 import { checkNonNegative, type OptimizableTensor, Optimizer, type ParameterUpdate } from './optimizer.js';
 
+/** Options of {@link GradientDescent}. */
 export interface GradientDescentOptions {
+  /** Learning rate α of θ ← θ − α·∇J(θ). */
   lr: number;
   /** λ: minimizes J(θ) + (λ/2)‖θ‖², i.e. g ← ∇J + λθ (default 0). */
   weightDecay?: number;
@@ -11,6 +13,7 @@ export interface GradientDescentOptions {
  * in each loss it is full-batch gradient descent; `minimize` repeats it until converged.
  */
 export class GradientDescent extends Optimizer {
+  /** λ, the L2 weight decay added to the gradient (g ← ∇J + λθ). */
   weightDecay: number;
 
   constructor(params: Iterable<OptimizableTensor>, options: GradientDescentOptions) {

@@ -3,6 +3,7 @@ import { formatShape, ShapeError, ValueError } from '@nabla/tensor';
 import { GradientDescent } from './gradient-descent.js';
 import type { OptimizableTensor, Optimizer } from './optimizer.js';
 
+/** Options of {@link minimize}: the step, and when to stop. */
 export interface MinimizeOptions {
   /** Learning rate α of the gradient descent used when no `optimizer` is given. */
   lr?: number;
@@ -18,24 +19,35 @@ export interface MinimizeOptions {
   onIteration?: (info: IterationInfo) => unknown;
 }
 
+/** What {@link minimize} reports after each evaluation of the loss. */
 export interface IterationInfo {
   /** Updates made so far (0 at the first evaluation). */
   iteration: number;
+  /** J(θ) at this iteration. */
   loss: number;
+  /** ‖∇J(θ)‖₂ at this iteration. */
   gradientNorm: number;
 }
 
+/**
+ * Why {@link minimize} stopped: the loss stopped changing, the gradient vanished, the budget ran out, or the
+ * callback stopped it.
+ */
 export type StopReason = 'lossChange' | 'gradientNorm' | 'maxIterations' | 'stopped';
 
+/** The outcome of {@link minimize}. */
 export interface MinimizeResult {
   /** Updates made. */
   iterations: number;
   /** True when a tolerance was met (not when the iteration budget ran out or the callback stopped). */
   converged: boolean;
+  /** Which stopping rule ended the run. */
   reason: StopReason;
   /** J(θ₀), J(θ₁), …: the loss before each update and, last, at the parameters returned. */
   lossHistory: number[];
+  /** J(θ) at the parameters returned. */
   finalLoss: number;
+  /** ‖∇J(θ)‖₂ at the parameters returned. */
   gradientNorm: number;
 }
 

@@ -5,12 +5,18 @@ import { type FloatArray, formatShape, NDArray, ValueError } from '@nabla/tensor
  * What an optimizer updates: a leaf Tensor, optionally carrying Matlab's per-parameter factors
  * (`@nabla/layers`' Parameter has both; a plain Tensor counts as factor 1).
  */
-export type OptimizableTensor = Tensor & { learnRateFactor?: number; l2Factor?: number };
+export type OptimizableTensor = Tensor & {
+  /** Multiplies the learning rate for this parameter (0 freezes it). */
+  learnRateFactor?: number;
+  /** Multiplies the L2 weight decay for this parameter. */
+  l2Factor?: number;
+};
 
 /** A checkpoint of an optimizer: its counters and its per-parameter buffers (`3.momentum_buffer`, `0.exp_avg`). */
 export interface OptimizerState {
   /** How many times step() has run. */
   step: number;
+  /** The learning rate when the checkpoint was taken (a schedule may have changed it). */
   learningRate: number;
   /** Per-parameter state keyed `${parameterIndex}.${name}`, each shaped like its parameter (or a scalar). */
   buffers: Map<string, NDArray>;
@@ -18,9 +24,11 @@ export interface OptimizerState {
 
 /** One parameter's view for an update rule: its values and gradient as flat arrays, and its own rates. */
 export interface ParameterUpdate {
+  /** The parameter's position in the optimizer's list (the key prefix of its buffers). */
   index: number;
   /** The parameter's values, updated in place. */
   theta: FloatArray;
+  /** The parameter's gradient, as a flat array. */
   grad: ArrayLike<number>;
   /** learningRate × learnRateFactor. */
   lr: number;
@@ -34,15 +42,19 @@ export interface ParameterUpdate {
  * a gradient and is not frozen (requiresGrad false or learnRateFactor 0), in place over its buffer.
  */
 export abstract class Optimizer {
+  /** The parameters updated by step(), each once, in the order given. */
   readonly params: OptimizableTensor[];
+  /** The current learning rate α (schedules change it between steps). */
   learningRate: number;
   /** The learning rate given at construction: schedules scale from it. */
   readonly initialLearningRate: number;
   /** Number of step() calls so far. */
   stepCount = 0;
+  /** Per-parameter state (momentum, moment estimates) keyed `${parameterIndex}.${name}`. */
   protected readonly buffers = new Map<string, FloatArray>();
 
   constructor(
+    /** The optimizer's name, used in error messages ('SGD', 'Adam', …). */
     readonly name: string,
     params: Iterable<OptimizableTensor>,
     learningRate: number,
@@ -103,7 +115,15 @@ export abstract class Optimizer {
   }
 
   /** A per-parameter buffer of zeros, made on first use with the parameter's dtype and size. */
-  protected buffer(index: number, name: string): { values: FloatArray; fresh: boolean } {
+  protected buffer(
+    index: number,
+    name: string,
+  ): {
+    /** The buffer, updated in place. */
+    values: FloatArray;
+    /** True when it was just made (the first step of an update rule that starts from the gradient). */
+    fresh: boolean;
+  } {
     const key = `${index}.${name}`;
     const existing = this.buffers.get(key);
     if (existing) return { values: existing, fresh: false };

@@ -1,12 +1,15 @@
 import { checkNonNegative, type OptimizableTensor, Optimizer, type ParameterUpdate } from './optimizer.js';
 import { ValueError } from '@nabla/tensor';
 
+/** Options of {@link SGD}. */
 export interface SGDOptions {
+  /** Learning rate α. */
   lr: number;
   /** μ: the velocity keeps this fraction of itself each step (Matlab's 'sgdm' uses 0.9). */
   momentum?: number;
   /** Damps the gradient's contribution to the velocity: v ← μv + (1 − dampening)g (default 0). */
   dampening?: number;
+  /** Nesterov momentum: step along g + μv instead of v (default false). */
   nesterov?: boolean;
   /** λ: L2 regularization, g ← g + λθ (Matlab's L2Regularization, 1e-4 by default there). */
   weightDecay?: number;
@@ -22,9 +25,13 @@ export interface SGDOptions {
  * parameter's rate is lr × learnRateFactor and its λ is weightDecay × l2Factor.
  */
 export class SGD extends Optimizer {
+  /** μ, the fraction of the velocity kept each step. */
   momentum: number;
+  /** The damping of the gradient's contribution to the velocity. */
   dampening: number;
+  /** Whether the step uses Nesterov momentum. */
   nesterov: boolean;
+  /** λ, the L2 weight decay added to the gradient. */
   weightDecay: number;
 
   constructor(params: Iterable<OptimizableTensor>, options: SGDOptions) {

@@ -1,4 +1,4 @@
-import type { Ink } from './mnist-preprocess.js';
+import type { Ink } from '@nabla/data';
 
 /**
  * A canvas to draw a digit on with a mouse, a finger or a pen (pointer events cover all three):

@@ -5,10 +5,11 @@
 import { type BackendName, chooseBackend, current } from './backend-choice.js';
 import { DrawPad } from './draw-pad.js';
 import { type Digits, fetchMnistDigits } from './mnist-fetch.js';
-import { MNIST_SIDE, mnistFromInk } from './mnist-preprocess.js';
+import { frameMnistDigit, MNIST_SIDE } from '@nabla/data';
+import { TrainingProgressChart } from '@nabla/models';
+import vegaEmbed from 'vega-embed';
 import { initialState, type PlaygroundState } from './playground-state.js';
 import { ProbabilityBars } from './probability-bars.js';
-import { ProgressChart } from './progress-chart.js';
 import { nextTask, Trainer } from './trainer.js';
 
 const state = initialState();
@@ -43,7 +44,7 @@ const ui = {
 const trainer = new Trainer();
 const bars = new ProbabilityBars(ui.probabilities);
 const pad = new DrawPad(ui.pad, () => predictDrawing());
-let chart: ProgressChart;
+let chart: TrainingProgressChart;
 const cache = new Map<string, Digits>();
 
 function showStatus(text: string, error = false): void {
@@ -199,7 +200,7 @@ async function start(): Promise<void> {
 
 /** Preprocesses the drawing the MNIST way, shows it at 28×28, and classifies it if a network exists. */
 function predictDrawing(): void {
-  const image = mnistFromInk(pad.ink());
+  const image = frameMnistDigit(pad.ink());
   drawPreview(image);
   if (!image) {
     showPrediction(null, '–');
@@ -240,7 +241,11 @@ function drawPreview(image: Float32Array | null): void {
 }
 
 async function init(): Promise<void> {
-  chart = await ProgressChart.create(ui.chart);
+  // The live chart of @nabla/models (the same one trainNetwork's plots: 'training-progress' draws).
+  chart = await TrainingProgressChart.create(ui.chart, vegaEmbed, {
+    width: 520,
+    height: 170,
+  });
   ui.start.addEventListener('click', () => void start());
   ui.stop.addEventListener('click', () => trainer.stop());
   ui.clear.addEventListener('click', () => {

@@ -2,25 +2,42 @@ import { createCpuBackend } from './cpu/index.js';
 import { ValueError } from './errors.js';
 import { composedFusedConv2d, createReferenceBackend, referenceKernels } from './reference/index.js';
 
+/** A floating-point buffer: what the kernels compute on. */
 export type FloatArray = Float32Array | Float64Array;
 
 /** The geometry of one 2-D convolution in NCHW, resolved and validated by `conv2d`. */
 export interface Conv2dGeometry {
+  /** N, the images in the batch. */
   batch: number;
+  /** C_in, the input channels. */
   inChannels: number;
+  /** H, the input's height. */
   inHeight: number;
+  /** W, the input's width. */
   inWidth: number;
+  /** C_out, the output channels (the number of filters). */
   outChannels: number;
+  /** kh, the filter's height. */
   kernelHeight: number;
+  /** kw, the filter's width. */
   kernelWidth: number;
+  /** Vertical stride s_h. */
   strideHeight: number;
+  /** Horizontal stride s_w. */
   strideWidth: number;
+  /** Zero rows added above and below the input. */
   padHeight: number;
+  /** Zero columns added left and right of the input. */
   padWidth: number;
+  /** Vertical dilation: the spacing between filter taps (1: adjacent). */
   dilationHeight: number;
+  /** Horizontal dilation. */
   dilationWidth: number;
+  /** Channel groups: each filter sees C_in / groups input channels (AlexNet's split layers use 2). */
   groups: number;
+  /** Output height, ⌊(H + 2p_h − d_h(kh − 1) − 1) / s_h⌋ + 1. */
   outHeight: number;
+  /** Output width, ⌊(W + 2p_w − d_w(kw − 1) − 1) / s_w⌋ + 1. */
   outWidth: number;
 }
 
@@ -31,8 +48,11 @@ export interface Conv2dGeometry {
  * convolution. A null scale means 1, a null shift 0. Both have one entry per output channel.
  */
 export interface ChannelEpilogue {
+  /** Per-output-channel factor (null: 1). */
   scale: Float64Array | null;
+  /** Per-output-channel offset, added after the scale (null: 0). */
   shift: Float64Array | null;
+  /** Apply max(0, y) after scale and shift. */
   relu: boolean;
 }
 
@@ -48,17 +68,29 @@ export interface ChannelGeometry {
 
 /** The geometry of one 2-D pooling window sweep in NCHW. */
 export interface Pool2dGeometry {
+  /** N, the images in the batch. */
   batch: number;
+  /** C, the channels (pooling keeps them apart). */
   channels: number;
+  /** H, the input's height. */
   inHeight: number;
+  /** W, the input's width. */
   inWidth: number;
+  /** The window's height. */
   kernelHeight: number;
+  /** The window's width. */
   kernelWidth: number;
+  /** Vertical stride. */
   strideHeight: number;
+  /** Horizontal stride. */
   strideWidth: number;
+  /** Padding rows above and below. */
   padHeight: number;
+  /** Padding columns left and right. */
   padWidth: number;
+  /** Output height. */
   outHeight: number;
+  /** Output width. */
   outWidth: number;
 }
 
@@ -104,6 +136,7 @@ export interface Backend {
   maxPool2dBackward(dy: FloatArray, argmax: Int32Array, dx: FloatArray, g: Pool2dGeometry): void;
   /** Mean over each window (padding counted when `countIncludePad`, as Matlab and Caffe do). */
   avgPool2d(x: FloatArray, out: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
+  /** dx += each dy spread evenly over its window (the gradient of the mean). */
   avgPool2dBackward(dy: FloatArray, dx: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
 
   /** Optional: conv2d with the epilogue applied in its store. Default: conv2d, batchNormForward, relu. */
@@ -221,6 +254,7 @@ export function referenceBackend(): Backend {
   return referenceInstance;
 }
 
+/** The names of the backends registered so far ('cpu' always, then e.g. 'cpu-parallel', 'gpu'). */
 export function registeredBackends(): string[] {
   return [...registry.keys()];
 }

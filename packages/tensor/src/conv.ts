@@ -10,12 +10,18 @@ import { formatShape, ShapeError, ValueError } from './errors.js';
 import { col2imAdd, im2colInto } from './im2col.js';
 import { NDArray } from './ndarray.js';
 
+/** One size for both axes, or [height, width]. */
 export type Pair = number | readonly [number, number];
 
+/** Options of {@link conv2d}, PyTorch's names and defaults. */
 export interface Conv2dOptions {
+  /** Step between filter positions (default 1). */
   stride?: Pair;
+  /** Zeros added on each side of the input (default 0). */
   padding?: Pair;
+  /** Spacing between filter taps (default 1). */
   dilation?: Pair;
+  /** Channel groups (default 1): input and output channels split into this many independent convolutions. */
   groups?: number;
 }
 
@@ -128,8 +134,11 @@ export function conv2d(x: NDArray, w: NDArray, options: Conv2dOptions = {}): NDA
  * y = scale[o]·(x ⋆ w) + shift[o], then max(0, y) with `relu`. Each of scale and shift is a [Co] array.
  */
 export interface ConvEpilogue {
+  /** [Co] factor per output channel. */
   scale?: NDArray | null;
+  /** [Co] offset per output channel (the bias). */
   shift?: NDArray | null;
+  /** Apply max(0, y) last. */
   relu?: boolean;
 }
 

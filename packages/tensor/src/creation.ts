@@ -46,6 +46,7 @@ export function fromTypedArray(data: TypedArray, shape: readonly number[] = [dat
   return new NDArray(data, s);
 }
 
+/** An array of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): NDArray {
   const s = checkShape('full', shape);
   const data = allocate(dtype, sizeOf(s));
@@ -53,18 +54,22 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   return new NDArray(data, s);
 }
 
+/** An array of `shape` filled with 0. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): NDArray {
   return full(shape, 0, dtype);
 }
 
+/** An array of `shape` filled with 1. */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): NDArray {
   return full(shape, 1, dtype);
 }
 
+/** Zeros of the same shape and dtype as `a`. */
 export function zerosLike(a: NDArray): NDArray {
   return zeros(a.shape, a.dtype);
 }
 
+/** A rank-0 array holding one value. */
 export function scalar(value: number, dtype: DType = 'float32'): NDArray {
   return full([], value, dtype);
 }
@@ -94,8 +99,11 @@ export function eye(n: number, m = n, dtype: DType = 'float32'): NDArray {
   return out;
 }
 
+/** Options of the random constructors. */
 export interface RandomOptions {
+  /** float32 (default) or float64. */
   dtype?: 'float32' | 'float64';
+  /** The generator to draw from (default: the shared, seedable `defaultGenerator`). */
   generator?: Random;
 }
 

@@ -5,10 +5,13 @@ import { ValueError } from './errors.js';
  * naive references in tests), int32 holds labels and indices.
  */
 export type DType = 'float32' | 'float64' | 'int32';
+/** The typed array behind each DType. */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
+/** Every DType. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
+/** A zero-filled typed array of `length` elements of `dtype`. */
 export function allocate(dtype: DType, length: number): TypedArray {
   switch (dtype) {
     case 'float32':
@@ -22,6 +25,7 @@ export function allocate(dtype: DType, length: number): TypedArray {
   }
 }
 
+/** The DType of a typed array. */
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';

@@ -147,26 +147,38 @@ function arith(
   return binary(op, a, b, f, outDtype);
 }
 
+/** a + b, broadcast (NumPy's rules). */
 export const add = (a: Operand, b: Operand) => arith('add', a, b, (x, y) => x + y);
+/** a − b, broadcast. */
 export const sub = (a: Operand, b: Operand) => arith('sub', a, b, (x, y) => x - y);
+/** a ⊙ b (element-wise product), broadcast. */
 export const mul = (a: Operand, b: Operand) => arith('mul', a, b, (x, y) => x * y);
+/** a / b, broadcast; always a float result. */
 export const div = (a: Operand, b: Operand) =>
   arith('div', a, b, (x, y) => x / y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
+/** a to the power b, broadcast; a float result. */
 export const pow = (a: Operand, b: Operand) =>
   binary('pow', a, b, (x, y) => x ** y, floatType(promote(dtypeOfOperand(a), dtypeOfOperand(b))));
+/** The larger of a and b, element-wise (NaN wins, as in NumPy). */
 export const maximum = (a: Operand, b: Operand) =>
   binary('maximum', a, b, (x, y) => (x >= y || Number.isNaN(x) ? x : y));
+/** The smaller of a and b, element-wise (NaN wins). */
 export const minimum = (a: Operand, b: Operand) =>
   binary('minimum', a, b, (x, y) => (x <= y || Number.isNaN(x) ? x : y));
 /** Comparisons give 1 or 0 as int32. */
 export const equal = (a: Operand, b: Operand) => binary('equal', a, b, (x, y) => (x === y ? 1 : 0), 'int32');
+/** 1 where a ≠ b, else 0 (int32). */
 export const notEqual = (a: Operand, b: Operand) =>
   binary('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), 'int32');
+/** 1 where a < b, else 0 (int32). */
 export const less = (a: Operand, b: Operand) => binary('less', a, b, (x, y) => (x < y ? 1 : 0), 'int32');
+/** 1 where a ≤ b, else 0 (int32). */
 export const lessEqual = (a: Operand, b: Operand) =>
   binary('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), 'int32');
+/** 1 where a > b, else 0 (int32). */
 export const greater = (a: Operand, b: Operand) =>
   binary('greater', a, b, (x, y) => (x > y ? 1 : 0), 'int32');
+/** 1 where a ≥ b, else 0 (int32). */
 export const greaterEqual = (a: Operand, b: Operand) =>
   binary('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0), 'int32');
 
@@ -198,31 +210,39 @@ function map(a: NDArray, dtype: DType, loop: (src: TypedArray, out: TypedArray, 
   return new NDArray(out, a.shape);
 }
 
+/** −a. */
 export const neg = (a: NDArray) =>
   map(a, a.dtype, (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = -s[i]!;
   });
+/** |a|. */
 export const abs = (a: NDArray) =>
   map(a, a.dtype, (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.abs(s[i]!);
   });
+/** The sign of each element: −1, 0 or 1. */
 export const sign = (a: NDArray) => unary(a, Math.sign);
+/** a², element-wise. */
 export const square = (a: NDArray) =>
   map(a, a.dtype, (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = s[i]! * s[i]!;
   });
+/** eᵃ, element-wise. */
 export const exp = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.exp(s[i]!);
   });
+/** The natural logarithm, element-wise. */
 export const log = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.log(s[i]!);
   });
+/** √a, element-wise. */
 export const sqrt = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.sqrt(s[i]!);
   });
+/** 1 / a, element-wise. */
 export const reciprocal = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = 1 / s[i]!;
@@ -270,7 +290,9 @@ export function reluBackward(dy: NDArray, x: NDArray): NDArray {
   return new NDArray(out, x.shape);
 }
 
+/** Leaky ReLU: z for z > 0, slope·z otherwise (slope 0.01 by default). */
 export const leakyRelu = (a: NDArray, slope = 0.01) => unary(a, (z) => (z > 0 ? z : slope * z));
+/** Each element clamped into [low, high]. */
 export const clip = (a: NDArray, low: number, high: number) => {
   if (!(low <= high)) throw new ValueError('clip', `low ${low} must not exceed high ${high}`);
   return unary(a, (x) => Math.min(high, Math.max(low, x)));

@@ -11,8 +11,10 @@ export function formatShape(shape: readonly number[]): string {
 
 /** A shape that does not fit the op: wrong rank, mismatched dimensions, an axis out of range. */
 export class ShapeError extends Error {
+  /** 'ShapeError'. */
   override name = 'ShapeError';
   constructor(
+    /** The op or layer that refused the shape. */
     readonly op: string,
     message: string,
   ) {
@@ -22,8 +24,10 @@ export class ShapeError extends Error {
 
 /** A value that does not fit the op: a negative size, a NaN, a label out of range, an unknown option. */
 export class ValueError extends Error {
+  /** 'ValueError'. */
   override name = 'ValueError';
   constructor(
+    /** The op or layer that refused the value. */
     readonly op: string,
     message: string,
   ) {
@@ -33,8 +37,10 @@ export class ValueError extends Error {
 
 /** A file or byte stream that is not what it claims to be: wrong magic, truncated, corrupted header. */
 export class FormatError extends Error {
+  /** 'FormatError'. */
   override name = 'FormatError';
   constructor(
+    /** The file or stream that was refused (a path, or a description such as 'safetensors'). */
     readonly source: string,
     message: string,
   ) {

@@ -4,6 +4,7 @@ import { formatShape, ShapeError, ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
 import { broadcastShapes, sizeOf } from './shape.js';
 
+/** Options of {@link matmul}: read either operand transposed without copying it. */
 export interface MatmulOptions {
   /** Use Aᵀ: A is stored k×m. */
   transA?: boolean;

@@ -2,6 +2,7 @@ import { allocate, type DType, dtypeOf, type TypedArray } from './dtype.js';
 import { formatShape, ShapeError, ValueError } from './errors.js';
 import { checkShape, contiguousStrides, normalizeAxis, sameShape, sizeOf } from './shape.js';
 
+/** A number, or nested arrays of numbers: what `tensor()` takes and `toArray()` gives. */
 export type NestedArray = number | NestedArray[];
 
 /**
@@ -10,9 +11,13 @@ export type NestedArray = number | NestedArray[];
  * take `contiguous()` data. The data of a fresh array may be written freely; views alias it.
  */
 export class NDArray {
+  /** The buffer, shared by every view of it. */
   readonly data: TypedArray;
+  /** The size of each axis. */
   readonly shape: readonly number[];
+  /** Elements to skip in `data` to move one step along each axis. */
   readonly strides: readonly number[];
+  /** Index in `data` of the first element. */
   readonly offset: number;
 
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
@@ -34,12 +39,15 @@ export class NDArray {
     this.offset = offset;
   }
 
+  /** The element type, from the buffer. */
   get dtype(): DType {
     return dtypeOf(this.data);
   }
+  /** The number of axes. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of elements (the product of the shape). */
   get size(): number {
     return sizeOf(this.shape);
   }
@@ -74,6 +82,7 @@ export class NDArray {
     return this.copy().data;
   }
 
+  /** A copy converted to `dtype` (this array itself when it already has it). */
   astype(dtype: DType): NDArray {
     if (dtype === this.dtype) return this;
     const src = this.values();
@@ -228,10 +237,12 @@ export class NDArray {
     return p;
   }
 
+  /** The element at an index, one number per axis. */
   get(...index: number[]): number {
     return this.data[this.indexOf(index)]!;
   }
 
+  /** Writes the element at an index (through views too: they share the buffer). */
   set(value: number, ...index: number[]): void {
     this.data[this.indexOf(index)] = value;
   }
@@ -258,6 +269,7 @@ export class NDArray {
     return build(0);
   }
 
+  /** The values as nested brackets, with the shape and dtype. */
   toString(): string {
     return `NDArray(${this.dtype}, ${formatShape(this.shape)})`;
   }

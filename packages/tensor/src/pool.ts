@@ -4,12 +4,15 @@ import { allocate, floatType } from './dtype.js';
 import { formatShape, ShapeError, ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
 
+/** Options of {@link maxPool2d}. */
 export interface Pool2dOptions {
   /** Defaults to the kernel size (non-overlapping windows). */
   stride?: Pair;
+  /** Padding on each side (default 0); max pooling pads with −∞. */
   padding?: Pair;
 }
 
+/** The geometry of a pooling op on an NCHW input, validated (names the op in errors). */
 export function pool2dGeometry(
   op: string,
   shape: readonly number[],
@@ -61,7 +64,12 @@ export function maxPool2d(
   x: NDArray,
   kernel: Pair,
   options: Pool2dOptions = {},
-): { out: NDArray; argmax: Int32Array } {
+): {
+  /** The maximum of each window, [N, C, outH, outW]. */
+  out: NDArray;
+  /** The flat input index of each window's maximum, for the backward pass. */
+  argmax: Int32Array;
+} {
   const g = pool2dGeometry('maxPool2d', x.shape, kernel, options);
   const X = floatInput('maxPool2d', x);
   const out = allocate(X.dtype, g.batch * g.channels * g.outHeight * g.outWidth) as FloatArray;
@@ -90,11 +98,13 @@ export function maxPool2dBackward(
   return new NDArray(dx, inputShape.slice());
 }
 
+/** Options of {@link avgPool2d}. */
 export interface AvgPool2dOptions extends Pool2dOptions {
   /** Count padded zeros in each window's divisor (PyTorch's default true). */
   countIncludePad?: boolean;
 }
 
+/** The mean over each window of an NCHW input. */
 export function avgPool2d(x: NDArray, kernel: Pair, options: AvgPool2dOptions = {}): NDArray {
   const g = pool2dGeometry('avgPool2d', x.shape, kernel, options);
   const X = floatInput('avgPool2d', x);
@@ -103,6 +113,7 @@ export function avgPool2d(x: NDArray, kernel: Pair, options: AvgPool2dOptions = 
   return new NDArray(out, [g.batch, g.channels, g.outHeight, g.outWidth]);
 }
 
+/** The gradient of {@link avgPool2d}: each dy spread evenly over its window. */
 export function avgPool2dBackward(
   dy: NDArray,
   inputShape: readonly number[],

@@ -45,6 +45,7 @@ export class Random {
     return this.spareNormal === null ? words : [...words, this.spareNormal];
   }
 
+  /** Restores a state from {@link Random.getState}: the stream continues from where it was saved. */
   setState(state: readonly number[]): void {
     const words = state.slice(0, 4);
     const spare = state.length === 5 ? state[4] : null;
@@ -136,7 +137,13 @@ export class Random {
   }
 
   /** Shuffles an array in place (Fisher–Yates). */
-  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+  shuffle<
+    T extends {
+      /** The number of items. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = items[i];

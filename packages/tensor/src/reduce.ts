@@ -4,6 +4,7 @@ import { ShapeError, ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
 import { normalizeAxes, normalizeAxis } from './shape.js';
 
+/** One axis or several; negative axes count from the end. */
 export type Axis = number | readonly number[];
 
 /**
@@ -65,6 +66,7 @@ function reduceRows(
   return new NDArray(out, outShape);
 }
 
+/** Σ over the axes (all of them when `axis` is undefined); `keepdims` keeps them as size 1. */
 export function sum(a: NDArray, axis?: Axis, keepdims = false): NDArray {
   const perChannel = sumAroundKeptRun(a, axis, keepdims);
   if (perChannel) return perChannel;
@@ -75,6 +77,7 @@ export function sum(a: NDArray, axis?: Axis, keepdims = false): NDArray {
   });
 }
 
+/** The mean over the axes (all of them when `axis` is undefined). */
 export function mean(a: NDArray, axis?: Axis, keepdims = false): NDArray {
   return reduceRows(
     'mean',
@@ -134,7 +137,9 @@ function extremum(op: string, better: (x: number, y: number) => boolean) {
     });
 }
 
+/** The largest value along the axes. */
 export const max = extremum('max', (x, y) => x > y);
+/** The smallest value along the axes. */
 export const min = extremum('min', (x, y) => x < y);
 
 function argExtremum(op: string, better: (x: number, y: number) => boolean) {
@@ -158,6 +163,7 @@ function argExtremum(op: string, better: (x: number, y: number) => boolean) {
 
 /** Index of the largest value along an axis (the first one on ties): the predicted class. */
 export const argmax = argExtremum('argmax', (x, y) => x > y);
+/** Index of the smallest value along an axis (the first one on ties). */
 export const argmin = argExtremum('argmin', (x, y) => x < y);
 
 /** log Σ exp(x) along an axis, shifted by the maximum so it never overflows. */
@@ -208,7 +214,9 @@ function softmaxAlong(op: string, a: NDArray, axis: number, log: boolean): NDArr
   return new NDArray(out, moved.shape).permute(perm).contiguous();
 }
 
+/** softmax(x)ᵢ = exp(xᵢ − max x) / Σⱼ exp(xⱼ − max x) along an axis (the last by default). */
 export const softmax = (a: NDArray, axis = -1) => softmaxAlong('softmax', a, axis, false);
+/** log softmax, computed as x − logsumexp(x) so it never overflows. */
 export const logSoftmax = (a: NDArray, axis = -1) => softmaxAlong('logSoftmax', a, axis, true);
 
 /** Sums `a` down to `shape` (the reverse of broadcasting): the gradient of a broadcast operand. */

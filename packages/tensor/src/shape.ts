@@ -15,12 +15,14 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   return shape.slice();
 }
 
+/** The number of elements of a shape (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
+/** Row-major strides of a shape: the last axis moves by 1. */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -66,6 +68,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return out;
 }
 
+/** Whether two shapes are equal. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

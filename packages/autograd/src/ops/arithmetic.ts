@@ -6,7 +6,7 @@ export type { Operand } from './operand.js';
 
 // Operands broadcast as in NumPy; each gradient is summed back to its operand's shape (sumToShape).
 
-// d(a + b) = da + db
+/** a + b with broadcasting (a number counts as a constant). d(a + b) = da + db */
 export function add(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
   return fromOp('add', [x, y], nd.add(x.data, y.data), (dy) => [
@@ -15,7 +15,7 @@ export function add(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-// d(a − b) = da − db
+/** a − b with broadcasting. d(a − b) = da − db */
 export function sub(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
   return fromOp('sub', [x, y], nd.sub(x.data, y.data), (dy) => [
@@ -24,7 +24,7 @@ export function sub(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-// d(a·b) = b·da + a·db
+/** a ⊙ b, the element-wise product, with broadcasting. d(a·b) = b·da + a·db */
 export function mul(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
   return fromOp('mul', [x, y], nd.mul(x.data, y.data), (dy) => [
@@ -33,7 +33,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-// d(a/b) = da/b − (a/b)·db/b
+/** a / b with broadcasting. d(a/b) = da/b − (a/b)·db/b */
 export function div(a: Operand, b: Operand): Tensor {
   const [x, y] = pairOf(a, b);
   const out = nd.div(x.data, y.data);
@@ -43,7 +43,7 @@ export function div(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-// d(−a) = −da
+/** −a. d(−a) = −da */
 export function neg(a: Tensor): Tensor {
   return fromOp('neg', [a], nd.neg(a.data), (dy) => [nd.neg(dy)]);
 }

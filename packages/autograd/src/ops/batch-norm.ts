@@ -2,11 +2,13 @@ import * as nd from '@nabla/tensor';
 import { formatShape, type NDArray, promote, ShapeError, ValueError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+/** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
   /** Training normalizes with the batch's statistics and updates the running ones; evaluation uses the running ones. */
   training: boolean;
   /** running ← (1 − momentum)·running + momentum·batch (PyTorch's convention). */
   momentum?: number;
+  /** ε added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
 

@@ -2,6 +2,7 @@ import * as nd from '@nabla/tensor';
 import { formatShape, ShapeError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+/** Options of {@link conv2d}: stride, padding, dilation and groups, as in @nabla/tensor. */
 export type Conv2dOptions = nd.Conv2dOptions;
 
 /**

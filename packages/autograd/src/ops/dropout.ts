@@ -2,6 +2,7 @@ import * as nd from '@nabla/tensor';
 import { defaultGenerator, type Random, ValueError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+/** Options of {@link dropout}. */
 export interface DropoutOptions {
   /** Drops only while training; in evaluation dropout is the identity. */
   training: boolean;

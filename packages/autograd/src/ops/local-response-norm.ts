@@ -2,6 +2,7 @@ import * as nd from '@nabla/tensor';
 import { type FloatArray, formatShape, ShapeError, ValueError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+/** Options of {@link localResponseNorm} (AlexNet's cross-channel normalization). */
 export interface LocalResponseNormOptions {
   /** Channels in each window (centred on the channel; for an even size the extra one is before it, as PyTorch). */
   size?: number;
@@ -11,8 +12,11 @@ export interface LocalResponseNormOptions {
    * takes ⌊(size − 1)/2⌋ — the two differ only for even sizes.
    */
   channelsBefore?: number;
+  /** α, the scale of the sum of squares (default 1e-4). */
   alpha?: number;
+  /** β, the exponent (default 0.75). */
   beta?: number;
+  /** k, the additive constant (default 2). */
   k?: number;
 }
 

@@ -3,8 +3,10 @@ import { formatShape, NDArray, ShapeError, ValueError } from '@nabla/tensor';
 import { fromOp, Tensor } from '../tensor.js';
 import { checkSameShape } from './operand.js';
 
+/** How a loss combines the per-example losses: their mean, their sum, or all of them. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options shared by the losses. */
 export interface LossOptions {
   /** 'mean' (the default) averages the per-example losses, 'sum' adds them, 'none' returns them all. */
   reduction?: Reduction;

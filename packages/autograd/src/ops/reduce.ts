@@ -15,25 +15,37 @@ function spread(dy: nd.NDArray, kept: readonly number[], shape: readonly number[
   return dy.reshape(kept).expand(shape);
 }
 
-// y = Σᵢ xᵢ, ∂y/∂xᵢ = 1: the gradient is dy copied to every summed position.
+/**
+ * Σ over the axes (all of them by default); the gradient is dy broadcast back. y = Σᵢ xᵢ, ∂y/∂xᵢ = 1: the
+ * gradient is dy copied to every summed position.
+ */
 export function sum(x: Tensor, axis?: nd.Axis, keepdims = false): Tensor {
   const kept = keptShape('sum', x.shape, axis);
   return fromOp('sum', [x], nd.sum(x.data, axis, keepdims), (dy) => [spread(dy, kept, x.shape).contiguous()]);
 }
 
-// y = (1/n) Σᵢ xᵢ, ∂y/∂xᵢ = 1/n.
+/**
+ * The mean over the axes (all of them by default); the gradient is dy / n broadcast back. y = (1/n) Σᵢ xᵢ,
+ * ∂y/∂xᵢ = 1/n.
+ */
 export function mean(x: Tensor, axis?: nd.Axis, keepdims = false): Tensor {
   const kept = keptShape('mean', x.shape, axis);
   const n = x.size / kept.reduce((a, b) => a * b, 1);
   return fromOp('mean', [x], nd.mean(x.data, axis, keepdims), (dy) => [nd.div(spread(dy, kept, x.shape), n)]);
 }
 
-// y = maxᵢ xᵢ, ∂y/∂xᵢ = [xᵢ = y] / (number of ties): the winners share the gradient, as in PyTorch's amax.
+/**
+ * The largest value along the axes; the gradient goes to the maximum (split evenly on ties). y = maxᵢ xᵢ,
+ * ∂y/∂xᵢ = [xᵢ = y] / (number of ties): the winners share the gradient, as in PyTorch's amax.
+ */
 export function max(x: Tensor, axis?: nd.Axis, keepdims = false): Tensor {
   return extremum('max', nd.max, x, axis, keepdims);
 }
 
-// y = minᵢ xᵢ, ∂y/∂xᵢ = [xᵢ = y] / (number of ties).
+/**
+ * The smallest value along the axes; the gradient goes to the minimum (split evenly on ties). y = minᵢ xᵢ,
+ * ∂y/∂xᵢ = [xᵢ = y] / (number of ties).
+ */
 export function min(x: Tensor, axis?: nd.Axis, keepdims = false): Tensor {
   return extremum('min', nd.min, x, axis, keepdims);
 }
@@ -54,7 +66,10 @@ function extremum(
   });
 }
 
-// y = (1/(n − correction)) Σᵢ (xᵢ − μ)², ∂y/∂xᵢ = 2(xᵢ − μ)/(n − correction) (the Σ(xᵢ − μ) = 0 term drops).
+/**
+ * The variance along the axes, dividing by n − correction (0: the population variance, Matlab's batch norm).
+ * y = (1/(n − correction)) Σᵢ (xᵢ − μ)², ∂y/∂xᵢ = 2(xᵢ − μ)/(n − correction) (the Σ(xᵢ − μ) = 0 term drops).
+ */
 export function variance(x: Tensor, axis?: nd.Axis, keepdims = false, correction = 0): Tensor {
   const kept = keptShape('variance', x.shape, axis);
   const n = x.size / kept.reduce((a, b) => a * b, 1);

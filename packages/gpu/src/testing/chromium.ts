@@ -5,13 +5,14 @@
  * If Chromium cannot start, this throws with what to install: a GL test must fail, never skip.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import sirv from 'sirv';
 
 export const CHROMIUM_PATH = process.env.NABLA_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -25,13 +26,6 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
 ];
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-};
 
 export interface BrowserPage {
   page: Page;
@@ -64,28 +58,19 @@ export async function bundleForBrowser(entry: string, dir: string): Promise<void
   );
 }
 
-/** A static file server on 127.0.0.1 (an ephemeral port) with COOP/COEP, so the page is cross-origin isolated. */
+/** A static file server (sirv) on 127.0.0.1 (an ephemeral port) with COOP/COEP, so the page is cross-origin isolated. */
 export async function serveDirectory(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
-      /^(\.\.[/\\])+/,
-      '',
-    );
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cross-Origin-Resource-Policy': 'same-origin',
-        'Cache-Control': 'no-store',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+  const files = sirv(dir, {
+    dev: true,
+    etag: false,
+    setHeaders: (res) => {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+      res.setHeader('Cache-Control', 'no-store');
+    },
   });
+  const server = createServer((req, res) => files(req, res, () => res.writeHead(404).end('not found')));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}/` };

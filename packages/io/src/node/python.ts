@@ -17,19 +17,27 @@ const INSTALL_HINT =
 
 /** The interpreter is missing, or it cannot import torch: the harness cannot run at all. */
 export class PythonUnavailableError extends Error {
+  /** 'PythonUnavailableError'. */
   override name = 'PythonUnavailableError';
 }
 
+/** What a Python script run by {@link runPython} did. */
 export interface PythonResult {
   /** The exit code (a script reports a failed comparison with a non-zero code, so this is not thrown). */
   code: number;
+  /** What it printed. */
   stdout: string;
+  /** Its error output. */
   stderr: string;
 }
 
+/** Options of {@link runPython}. */
 export interface RunPythonOptions {
+  /** The interpreter (default: $NABLA_PYTHON, else /usr/bin/python3). */
   python?: string;
+  /** Working directory of the script. */
   cwd?: string;
+  /** Environment variables added to the current ones (undefined removes one). */
   env?: Record<string, string | undefined>;
   /** Killed (SIGKILL) after this long; default 10 minutes. */
   timeoutMs?: number;

@@ -15,10 +15,12 @@ export interface ActivationMapsOptions {
   normalize?: 'layer' | 'map';
   /** Enlarge each map by this integer factor; default so that a map is about 48 pixels across. */
   scale?: number;
+  /** Pixels between maps. */
   gap?: number;
 }
 
 export interface ActivationMap {
+  /** The layer's display name. */
   layer: string;
   /** The layer's output for the one image, without the batch axis: [C, H, W] or [K]. */
   shape: number[];

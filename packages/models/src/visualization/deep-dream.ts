@@ -7,6 +7,7 @@ import { resolveLayer } from './layer-ref.js';
 import { forwardCapture } from './probe.js';
 import { bilinearMatrix, resizeBilinear } from './resize.js';
 
+/** Options of {@link deepDreamImage} (Matlab's names where it has them). */
 export interface DeepDreamOptions {
   /** Gradient-ascent steps per octave (Matlab's NumIterations, 10). */
   iterations?: number;
@@ -20,6 +21,7 @@ export interface DeepDreamOptions {
   jitter?: number;
   /** σ in pixels (at each octave's size) of the Gaussian blur applied every `blurEvery` steps. */
   blurSigma?: number;
+  /** Blur every this many steps. */
   blurEvery?: number;
   /** Fraction of each pixel's distance to the mean image pulled back per step (an L2 prior). */
   decay?: number;
@@ -27,25 +29,35 @@ export interface DeepDreamOptions {
   pixelRange?: readonly [number, number];
   /** Where to start, [C, H, W] or [N, C, H, W]; default the mean image plus a little noise. */
   initialImage?: NDArray;
+  /** The generator of the jitter and the initial noise. */
   generator?: Random;
+  /** Called after each step. */
   onIteration?: (record: DeepDreamRecord) => void;
 }
 
+/** One step of {@link deepDreamImage}. */
 export interface DeepDreamRecord {
+  /** The octave, from 0 (the coarsest). */
   octave: number;
+  /** The step within the octave. */
   iteration: number;
   /** The target activation of each image before this step. */
   activation: number[];
 }
 
+/** What {@link deepDreamImage} made. */
 export interface DeepDreamResult {
+  /** The layer whose activation was maximized. */
   layer: string;
+  /** The channels (or classes) maximized, one picture each. */
   channels: number[];
   /** The pictures [N, C, H, W] in the network's raw pixel units (within `pixelRange`). */
   images: NDArray;
   /** The target activation of each picture, for the start and for the result. */
   initialActivation: number[];
+  /** The target activation of each picture at the end. */
   finalActivation: number[];
+  /** Every step's record. */
   history: DeepDreamRecord[];
 }
 

@@ -4,6 +4,7 @@ import type { Network } from '../network.js';
 import { resolveLayer } from './layer-ref.js';
 import { type RasterImage, type TileOptions, tileImages, toRaster, upscale } from './raster.js';
 
+/** Options of {@link filterGrid}. */
 export interface FilterGridOptions extends TileOptions {
   /** The conv layer (table name or module path); default the first convolution. */
   layer?: string;

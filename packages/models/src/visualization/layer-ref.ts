@@ -4,6 +4,7 @@ import type { Network } from '../network.js';
 
 /** A layer picked for visualization: its display name and the body module whose output it is. */
 export interface LayerRef {
+  /** The layer's display name. */
   name: string;
   /** Dotted path of the module in `net.body`; null for the network's scores (softmax/output rows). */
   path: string | null;

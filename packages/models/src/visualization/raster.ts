@@ -5,12 +5,17 @@ import { formatShape, type NDArray, ShapeError, ValueError } from '@nabla/tensor
  * holds. Every visualization ends as one of these, so the library stays free of file access.
  */
 export interface RasterImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** 1 (gray) or 3 (RGB). */
   channels: 1 | 3;
+  /** The pixels, row-major, channels interleaved. */
   data: Uint8Array;
 }
 
+/** Options of {@link toRaster}. */
 export interface ToRasterOptions {
   /** The value drawn black; default the smallest value. */
   min?: number;
@@ -78,6 +83,7 @@ export function upscale(image: RasterImage, factor: number): RasterImage {
   return { width: outWidth, height: height * factor, channels, data: out };
 }
 
+/** Options of {@link tileImages}. */
 export interface TileOptions {
   /** Tiles per row; default ⌈√n⌉ (a square-ish grid, as Matlab's montage). */
   columns?: number;

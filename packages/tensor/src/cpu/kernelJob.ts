@@ -11,16 +11,25 @@ import { maxPool2dCpu } from './pool.js';
  */
 export type KernelJob =
   | (JobBase & {
+      /** Which kernel runs. */
       kernel: 'matmul';
+      /** Rows of op(A) and of the result. */
       m: number;
+      /** The inner dimension. */
       k: number;
+      /** Columns of op(B) and of the result. */
       n: number;
+      /** A is stored transposed. */
       transA: boolean;
+      /** B is stored transposed. */
       transB: boolean;
+      /** The rows [start, end) of the result this job computes. */
       rows: [number, number];
     })
   | (JobBase & {
+      /** Which kernel runs. */
       kernel: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
+      /** The convolution's geometry (this job's share of the batch or channels). */
       geometry: Conv2dGeometry;
       /** conv2d only: the fused bias / folded batch norm / ReLU (a few numbers per channel, cloned). */
       epilogue?: ChannelEpilogue;
@@ -28,6 +37,7 @@ export type KernelJob =
   | (JobBase & {
       /** The result array holds the pooled values, then as many argmax indices stored as int32. */
       kernel: 'maxPool2d';
+      /** The pooling geometry (this job's share of the batch). */
       geometry: Pool2dGeometry;
     });
 

@@ -14,9 +14,11 @@ import { maxPool2dCpu } from './pool.js';
  * bundle starts Web Workers whose entry calls `runKernelJob`.
  */
 export interface KernelWorker {
+  /** Sends a job (the worker answers with a message of its own). */
   postMessage(message: unknown): void;
 }
 
+/** Options of {@link createParallelCpuBackend}. */
 export interface ParallelOptions {
   /** Below this many multiply-adds a kernel runs on the calling thread alone (a job costs ~0.1 ms). */
   minWork?: number;
