@@ -132,6 +132,20 @@ class LeNetView(nn.Module):
         return self.classifier(x.view(x.size(0), -1))
 
 
+def he_init(model, seed):
+    """He-normal weights, small biases, conv1 scaled for 0 … 255 pixels: a stand-in for trained weights
+    whose class probabilities are not all saturated (the zoo's real weights cannot be downloaded here)."""
+    g = torch.Generator().manual_seed(seed)
+    first = True
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                fan_in = m.weight[0].numel()
+                m.weight.copy_(torch.randn(m.weight.shape, generator=g) * (2.0 / fan_in) ** 0.5 / (255.0 if first else 1.0))
+                m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.01)  # not zeros: equal initializers are merged
+                first = False
+
+
 def randomize(model, seed):
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -169,10 +183,13 @@ def main():
         names = (["data_0"], ["prob_1"])
     else:
         model, shape = AlexNet(args.classes), (1, 3, 227, 227)
-    randomize(model, args.seed)
+    if args.model == "alexnet-zoo":
+        he_init(model, args.seed)
+    else:
+        randomize(model, args.seed)
     model.eval()
     g = torch.Generator().manual_seed(args.seed + 1)
-    x = torch.rand(shape, generator=g)
+    x = torch.rand(shape, generator=g) * (255.0 if args.model == "alexnet-zoo" else 1.0)
     with torch.no_grad():
         y = model(x)
     os.makedirs(args.out, exist_ok=True)

@@ -21,11 +21,21 @@ export interface ModelJson {
   /** The input layer's normalization ('zerocenter': the training mean image, stored as `input.mean`). */
   normalization: string;
   classes: string[];
-  /** What the inputs are: 28×28 grayscale digits scaled to [0, 1]. */
-  input: { kind: 'grayscale-image'; height: number; width: number; scale: '[0,1]' };
+  /** What the inputs are: 28×28 grayscale digits scaled to [0, 1], or photos with 0 … 255 pixels. */
+  input: ModelInput;
 }
 
-export function modelJson(model: string, net: Network): ModelJson {
+export type ModelInput =
+  | { kind: 'grayscale-image'; height: number; width: number; scale: '[0,1]' }
+  | { kind: 'photo'; height: number; width: number; channels: number; scale: '[0,255]' };
+
+/** Photos (imported or --images networks): pixels 0 … 255, as Matlab's uint8 images. */
+export function photoInput(net: Network): ModelInput {
+  const [c, h, w] = net.inputShape as [number, number, number];
+  return { kind: 'photo', height: h, width: w, channels: c, scale: '[0,255]' };
+}
+
+export function modelJson(model: string, net: Network, input?: ModelInput): ModelJson {
   if (!net.architecture)
     throw new Error(`the ${model} network has no architecture to save (built without layer configs)`);
   return {
@@ -36,18 +46,18 @@ export function modelJson(model: string, net: Network): ModelJson {
     inputShape: net.inputShape.slice(),
     normalization: net.normalization,
     classes: net.classes.slice(),
-    input: { kind: 'grayscale-image', height: 28, width: 28, scale: '[0,1]' },
+    input: input ?? { kind: 'grayscale-image', height: 28, width: 28, scale: '[0,1]' },
   };
 }
 
 /** Writes model.safetensors (the state dict, PyTorch names) and model.json, each atomically. */
-export async function saveModel(dir: string, model: string, net: Network): Promise<void> {
+export async function saveModel(dir: string, model: string, net: Network, input?: ModelInput): Promise<void> {
   await mkdir(dir, { recursive: true });
   await saveSafetensors(join(dir, MODEL_WEIGHTS), net.stateDict(), {
     'nabla.format': 'model',
     'nabla.model': model,
   });
-  await writeJson(join(dir, MODEL_JSON), modelJson(model, net));
+  await writeJson(join(dir, MODEL_JSON), modelJson(model, net, input));
 }
 
 /** JSON written atomically, ending with a newline. */

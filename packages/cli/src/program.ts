@@ -5,6 +5,7 @@ import { type CreditFlags, credit } from './commands/credit.js';
 import { type EvaluateFlags, evaluate } from './commands/evaluate.js';
 import { finetuneCommand } from './commands/finetune.js';
 import { type GradcheckFlags, gradcheck } from './commands/gradcheck.js';
+import { exportCommand, importCommand } from './commands/onnx.js';
 import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
@@ -133,13 +134,17 @@ export function buildProgram(): Command {
 
   program.addCommand(
     new Command('classify')
-      .description("the digit in each PNG image, with every class's probability")
+      .description("the digit in each PNG image with every class's probability, or a photo's top-5 classes")
       .argument('<images...>', 'PNG files (grayscale or RGB, any size: see below)')
       .requiredOption('--model <dir>', "a training run's folder (model.json + model.safetensors)")
       .option('--json', 'print JSON instead of text', false)
+      .option('--top <k>', 'photo networks: how many of the most probable classes to list', positiveInt, 5)
+      .option('--labels <file>', 'photo networks: class names, one per line (e.g. ImageNet synsets)')
       .addHelpText(
         'after',
-        '\nHow a picture becomes a 28×28 digit: gray by luma (transparency over white); inverted if its border is\n' +
+        '\nA photo network (imported with `nabla import`, or finetuned with --images) reads PNG or JPEG photos,\n' +
+          'resized to its input, and lists the top-k classes.\n' +
+          '\nHow a picture becomes a 28×28 digit: gray by luma (transparency over white); inverted if its border is\n' +
           "light (MNIST is white ink on black); a 28×28 picture is used as it is; any other size has its ink's\n" +
           'bounding box scaled to 20 pixels on the longer side (area averaging) and centred by its centre of mass\n' +
           'in a 28×28 square, as MNIST was made.',
@@ -194,6 +199,8 @@ export function buildProgram(): Command {
   );
   program.addCommand(visualizeCommand());
   program.addCommand(finetuneCommand());
+  program.addCommand(importCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 

@@ -104,7 +104,9 @@ test("the zoo's AlexNet (bvlcalexnet's structure and op set) saved by PyTorch im
   console.log(
     `AlexNet: scores ${dScores.toExponential(2)}, probabilities ${dProb.toExponential(2)} (max relative)`,
   );
-  assert.ok(dScores <= TOLERANCE && dProb <= TOLERANCE, `AlexNet differs from PyTorch: ${dScores}, ${dProb}`);
+  // Softmax turns a score error Δz into a probability error of about p·Δz, Δz up to max|z| times
+  // the scores' relative error: the probabilities get a few times the scores' tolerance.
+  assert.ok(dScores <= TOLERANCE && dProb <= 4 * TOLERANCE, `AlexNet differs from PyTorch: ${dScores}, ${dProb}`);
 });
 
 test("PyTorch's default export of LocalResponseNorm (decomposed into Pad, AveragePool, If …) is refused with the nodes listed", async () => {

@@ -10,7 +10,6 @@ import {
   imageRasters,
   type Network,
   type RasterImage,
-  resizeBilinear,
   resolveLayer,
   tileImages,
   upscale,
@@ -18,10 +17,10 @@ import {
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
 import { Command, Option } from 'commander';
-import { PNG } from 'pngjs';
 import { digitFiles, loadDigits } from '../digits.js';
 import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
 import { loadModel } from '../model-files.js';
+import { photoToInput } from '../photo-input.js';
 import { pngToDigit } from '../png-digit.js';
 import { UserError } from '../user-error.js';
 
@@ -59,7 +58,10 @@ export function visualizeCommand(): Command {
       'an AlexNet weights file (.safetensors, PyTorch names features.0.weight …)',
     )
     .requiredOption('--out <dir>', 'folder for the PNGs')
-    .option('--image <png>', 'the image whose activations are drawn (default: an official MNIST test digit)')
+    .option(
+      '--image <file>',
+      'the PNG or JPEG image whose activations are drawn (default: an official MNIST test digit)',
+    )
     .option('--test-index <n>', 'which MNIST test digit, when no --image', nonNegativeInt, 0)
     .option('--no-filters', "skip the first conv layer's filters")
     .option('--no-activations', 'skip the activation maps')
@@ -143,17 +145,8 @@ async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray>
   if (flags.image) {
     const bytes = new Uint8Array(await readFile(flags.image));
     if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
-    if (c !== 3) throw new UserError(`visualize: a ${c}-channel network takes no PNG image here`);
-    let png: PNG;
-    try {
-      png = PNG.sync.read(Buffer.from(bytes));
-    } catch (e) {
-      throw new UserError(`${flags.image}: not a readable PNG image (${(e as Error).message})`);
-    }
-    const planar = new Float32Array(3 * png.width * png.height);
-    for (let i = 0; i < png.width * png.height; i++)
-      for (let k = 0; k < 3; k++) planar[k * png.width * png.height + i] = png.data[4 * i + k]!;
-    return resizeBilinear(nd.fromTypedArray(planar, [3, png.height, png.width]), h, w).contiguous();
+    // Any other image network: a PNG or JPEG photo resized to its input (0 … 255), as classify reads it.
+    return photoToInput(flags.image, net);
   }
   if (c !== 1 || h !== 28 || w !== 28) throw new UserError('visualize: give --image <png> for this network');
   const test = loadDigits(digitFiles({}), 'test');
