@@ -81,10 +81,16 @@ test('import the zoo AlexNet, classify a photo top-5, visualize, finetune on a f
   writePhotos(photos);
 
   const model = join(dir, 'alexnet');
-  const imported = await runNabla(['import', onnxFile, '--out', model, '--labels', labels]);
+  // The zoo file takes BGR with Caffe's means subtracted outside the network: --bgr and --mean.
+  const imported = await runNabla([
+    'import',
+    onnxFile,
+    ...['--out', model, '--labels', labels, '--mean', '104,117,123', '--bgr'],
+  ]);
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, /Total learnables: 60,965,224/);
   assert.match(imported.stdout, /256 5×5 convolutions in 2 groups/);
+  assert.match(imported.stdout, /227×227×3 images with 'zerocenter' normalization/);
 
   const classified = await runNabla([
     'classify',

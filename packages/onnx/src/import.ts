@@ -45,6 +45,17 @@ export interface ImportOnnxOptions {
   classes?: string[];
   /** What the output means (default: what export recorded, else classification for a 1-D output). */
   outputKind?: 'classification' | 'regression';
+  /**
+   * A per-channel mean the file's network expects subtracted from its input, in the file's channel
+   * order (the zoo's bvlcalexnet: Caffe's BGR means 104, 117, 123): it becomes the input layer's
+   * 'zerocenter' mean image, so photos go in as they are.
+   */
+  inputMean?: number[];
+  /**
+   * The file's network takes BGR images (Caffe's order, the zoo's bvlcalexnet): the first
+   * convolution's input channels (and inputMean) are reversed, so Nabla feeds RGB as read.
+   */
+  bgrToRgb?: boolean;
 }
 
 /** The operators import runs (domain ai.onnx). */
@@ -703,6 +714,44 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   if (classes && classes.length !== numClasses)
     throw new ValueError('importOnnx', `${classes.length} class names for ${numClasses} outputs`);
 
+  if (options.inputMean) {
+    const c = exampleShape[0]!;
+    if (normalization !== 'none')
+      throw new ValueError('importOnnx', 'inputMean: the graph already subtracts a mean (its Sub node)');
+    if (
+      exampleShape.length !== 3 ||
+      options.inputMean.length !== c ||
+      !options.inputMean.every(Number.isFinite)
+    )
+      throw new ValueError(
+        'importOnnx',
+        `inputMean needs ${c} finite channel means, got [${options.inputMean.join(', ')}]`,
+      );
+    const [, h, w] = exampleShape as [number, number, number];
+    // Given in the file's channel order; reversed with the channels for bgrToRgb.
+    const perChannel = options.bgrToRgb ? options.inputMean.slice().reverse() : options.inputMean;
+    normalization = 'zerocenter';
+    mean = () => {
+      const m = new Float32Array(c * h * w);
+      for (let k = 0; k < c; k++) m.fill(perChannel[k]!, k * h * w, (k + 1) * h * w);
+      return new NDArrayClass(m, [c, h, w]);
+    };
+  } else if (options.bgrToRgb && mean) {
+    const read = mean as () => NDArray;
+    mean = () => reverseChannels(read(), 0);
+  }
+  if (options.bgrToRgb) {
+    const conv = pending[0];
+    const config = conv?.spec.config;
+    const groups = (config?.args[2] as { numGroups?: number } | undefined)?.numGroups ?? 1;
+    if (exampleShape[0] !== 3 || conv?.spec.kind !== 'convolution2d' || groups !== 1 || std)
+      throw new ValueError(
+        'importOnnx',
+        'bgrToRgb needs a 3-channel network whose first layer is an ungrouped convolution',
+      );
+    const read = conv.weights.weight!;
+    conv.weights.weight = () => reverseChannels(read(), 1);
+  }
   const [first] = [
     exampleShape.length === 3
       ? imageInputLayer([exampleShape[1]!, exampleShape[2]!, exampleShape[0]!], {
@@ -770,4 +819,18 @@ function broadcastStat(a: NDArray, shape: number[], node: string): NDArray {
   if ((out.values() as Float32Array).some((v) => !Number.isFinite(v)))
     throw new FormatError('importOnnx', `node '${node}': a normalization statistic is not finite`);
   return out;
+}
+
+/** Reverses axis `axis` (the colour channels) of a weight or mean: BGR ↔ RGB. */
+function reverseChannels(a: NDArray, axis: number): NDArray {
+  const shape = a.shape.slice();
+  const src = a.contiguous().values() as Float32Array;
+  const out = new Float32Array(src.length);
+  const inner = shape.slice(axis + 1).reduce((x, y) => x * y, 1);
+  const n = shape[axis]!;
+  const outer = src.length / (inner * n);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < n; k++)
+      out.set(src.subarray((o * n + k) * inner, (o * n + k + 1) * inner), (o * n + (n - 1 - k)) * inner);
+  return new NDArrayClass(out, shape);
 }

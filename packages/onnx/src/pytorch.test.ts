@@ -106,7 +106,10 @@ test("the zoo's AlexNet (bvlcalexnet's structure and op set) saved by PyTorch im
   );
   // Softmax turns a score error Δz into a probability error of about p·Δz, Δz up to max|z| times
   // the scores' relative error: the probabilities get a few times the scores' tolerance.
-  assert.ok(dScores <= TOLERANCE && dProb <= 4 * TOLERANCE, `AlexNet differs from PyTorch: ${dScores}, ${dProb}`);
+  assert.ok(
+    dScores <= TOLERANCE && dProb <= 4 * TOLERANCE,
+    `AlexNet differs from PyTorch: ${dScores}, ${dProb}`,
+  );
 });
 
 test("PyTorch's default export of LocalResponseNorm (decomposed into Pad, AveragePool, If …) is refused with the nodes listed", async () => {

@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alexnet, lenet, mlp, type Network } from '@nabla/models';
-import { FormatError, ValueError } from '@nabla/tensor';
+import { noGrad } from '@nabla/autograd';
+import {
+  alexnet,
+  assembleNetwork,
+  classificationLayer,
+  convolution2dLayer,
+  fullyConnectedLayer,
+  imageInputLayer,
+  lenet,
+  mlp,
+  type Network,
+  reluLayer,
+  softmaxLayer,
+} from '@nabla/models';
+import { FormatError, NDArray, ValueError } from '@nabla/tensor';
 import { exportOnnx } from './export.js';
 import { importOnnx } from './import.js';
 import { decodeModel, encodeModel } from './proto.js';
-import { randomArray, randomizeState } from './testing.js';
+import { maxRelativeDifference, randomArray, randomizeState } from './testing.js';
 
 /** The state's float tensors in order (names differ: an import is a layer array, numbered). */
 function weights(net: Network): { shape: readonly number[]; bytes: Uint8Array; name: string }[] {
@@ -152,4 +165,38 @@ test('malformed files are refused with FormatError: not protobuf, weights shorte
   // Dims that claim more than the limit are refused before any allocation.
   w.dims = [1e6, 1e6];
   assert.throws(() => importOnnx(encodeModel(model)), /over the 2147483647-byte limit/);
+});
+
+test('bgrToRgb and inputMean: a Caffe-style network (BGR, mean subtracted outside) takes RGB photos as they are', () => {
+  const net = assembleNetwork([
+    imageInputLayer([6, 5, 3], { normalization: 'none' }),
+    convolution2dLayer(3, 4, { padding: 1 }),
+    reluLayer(),
+    fullyConnectedLayer(3),
+    softmaxLayer(),
+    classificationLayer(),
+  ]);
+  randomizeState(net, 21);
+  const meanBgr = [104, 117, 123];
+  const imported = importOnnx(exportOnnx(net), { bgrToRgb: true, inputMean: meanBgr });
+  assert.equal(imported.normalization, 'zerocenter');
+  const rgb = randomArray([2, 3, 6, 5], 22, 0, 255);
+  // What the file's network expects: BGR channels with the BGR means subtracted.
+  const v = rgb.values() as Float32Array;
+  const bgr = new Float32Array(v.length);
+  for (let i = 0; i < 2; i++)
+    for (let c = 0; c < 3; c++)
+      for (let p = 0; p < 30; p++) bgr[(i * 3 + c) * 30 + p] = v[(i * 3 + (2 - c)) * 30 + p]! - meanBgr[c]!;
+  net.eval();
+  // The scores, not the probabilities: 0 … 255 inputs saturate the softmax.
+  const expected = noGrad(() => net.forward(new NDArray(bgr, [2, 3, 6, 5])).data.values()) as Float32Array;
+  const got = noGrad(() => imported.forward(rgb).data.values()) as Float32Array;
+  assert.ok(
+    maxRelativeDifference(got, expected) < 1e-5,
+    `differs by ${maxRelativeDifference(got, expected)}`,
+  );
+  assert.throws(
+    () => importOnnx(exportOnnx(net), { inputMean: [1, 2] }),
+    /inputMean needs 3 finite channel means/,
+  );
 });

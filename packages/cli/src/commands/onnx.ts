@@ -16,6 +16,8 @@ export interface ImportFlags {
   out: string;
   labels?: string;
   inputSize?: string;
+  mean?: string;
+  bgr: boolean;
 }
 
 /** `nabla export --onnx model.onnx --model DIR`: a trained model as an ONNX file (opset 13). */
@@ -47,6 +49,15 @@ export function importCommand(): Command {
       '--input-size <h,w,c>',
       "run the network at this input size instead of the file's (the zoo's AlexNet: 227,227,3)",
     )
+    .option(
+      '--mean <values>',
+      "per-channel means the file's network expects subtracted, in its channel order (zoo AlexNet: 104,117,123)",
+    )
+    .option(
+      '--bgr',
+      "the file's network takes BGR (Caffe's order): reverse conv1's channels so photos go in as RGB",
+      false,
+    )
     .action((file: string, flags: ImportFlags) => importRun(file, flags));
 }
 
@@ -65,7 +76,17 @@ export async function importRun(file: string, flags: ImportFlags): Promise<void>
       throw new UserError(`--input-size: expected h,w,c (positive integers), got '${flags.inputSize}'`);
     inputShape = [v[2] ?? 1, v[0]!, v[1]!];
   }
-  const net = importOnnx(bytes, inputShape ? { inputShape } : {});
+  let inputMean: number[] | undefined;
+  if (flags.mean) {
+    inputMean = flags.mean.split(',').map((v) => Number(v.trim()));
+    if (inputMean.some((v) => !Number.isFinite(v)))
+      throw new UserError(`--mean: expected comma-separated numbers, got '${flags.mean}'`);
+  }
+  const net = importOnnx(bytes, {
+    ...(inputShape ? { inputShape } : {}),
+    ...(inputMean ? { inputMean } : {}),
+    bgrToRgb: flags.bgr,
+  });
   if (flags.labels) net.classes = await readLabels(flags.labels, net.classes.length);
   const image = net.inputShape.length === 3;
   await saveModel(resolve(flags.out), 'onnx', net, image ? photoInput(net) : undefined);
