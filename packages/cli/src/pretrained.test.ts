@@ -140,3 +140,29 @@ test('import the zoo AlexNet, classify a photo top-5, visualize, finetune on a f
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^nabla: importOnnx: not an ONNX model/);
 });
+
+test('train lenet --images and evaluate --images on a folder of pictures; a bad picture is refused by name or skipped', async () => {
+  const photos = join(dir, 'photos2');
+  writePhotos(photos);
+  const run = join(dir, 'lenet-images');
+  const trained = await runNabla([
+    'train',
+    'lenet',
+    ...['--images', photos, '--epochs', '2', '--batch-size', '4', '--augment', '--seed', '1', '--out', run],
+  ]);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /12 pictures in 2 classes \(daisy 6, tulip 6\)/);
+  assert.match(trained.stdout, /accuracy on the 4 held-out pictures: \d+\.\d\d%/);
+  const evaluated = await runNabla(['evaluate', '--model', run, '--images', photos]);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  assert.match(evaluated.stdout, /accuracy on .*photos2: \d+\.\d\d% \(12 pictures\)/);
+  assert.match(evaluated.stdout, /true\\pred\s+daisy\s+tulip/);
+
+  writeFileSync(join(photos, 'tulip', 'broken.jpg'), new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 2]));
+  const refused = await runNabla(['evaluate', '--model', run, '--images', photos]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /tulip\/broken\.jpg: a JPEG without a frame header/);
+  const skipped = await runNabla(['evaluate', '--model', run, '--images', photos, '--skip-bad']);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.match(skipped.stdout, /12 pictures in 2 classes \(daisy 6, tulip 6\), 1 skipped/);
+});

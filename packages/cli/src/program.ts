@@ -4,13 +4,14 @@ import { type ClassifyFlags, classifyImages } from './commands/classify-images.j
 import { type CreditFlags, credit } from './commands/credit.js';
 import { type EvaluateFlags, evaluate } from './commands/evaluate.js';
 import { finetuneCommand } from './commands/finetune.js';
+import { evaluateImages, type TrainImagesFlags, trainImages } from './commands/images.js';
 import { type GradcheckFlags, gradcheck } from './commands/gradcheck.js';
 import { exportCommand, importCommand } from './commands/onnx.js';
 import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed } from './flag-parsers.js';
-import { isUserError, oneLine, USER_ERROR_EXIT } from './user-error.js';
+import { isUserError, oneLine, UserError, USER_ERROR_EXIT } from './user-error.js';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
 function testFileOptions(cmd: Command): Command {
@@ -87,7 +88,22 @@ function trainCommand(model: ModelName, description: string): Command {
       '\nWrites into the output folder: model.safetensors, model.json, metrics.json, training-progress.svg/.html,\n' +
         "confusion-matrix.json/.csv and checkpoint.safetensors (rewritten atomically at each epoch's end).",
     )
-    .action(async (flags: TrainFlags, command: Command) => {
+    .option('--images <dir>', 'lenet: train on your own pictures, one sub-folder of PNG/JPEG files per class')
+    .option('--input-size <h,w,c>', 'with --images: the input the pictures are resized to', '28,28,1')
+    .option(
+      '--train-fraction <f>',
+      'with --images: the fraction of each class trained on; the rest is tested',
+      Number,
+      0.7,
+    )
+    .option('--augment', 'with --images: random reflection and shifts each epoch', false)
+    .option('--skip-bad', 'with --images: leave out unreadable pictures (counted) instead of stopping', false)
+    .action(async (flags: TrainFlags & Partial<TrainImagesFlags>, command: Command) => {
+      if (flags.images) {
+        if (model !== 'lenet')
+          throw new UserError('--images trains lenet (an image network); the mlp takes digits');
+        return trainImages(flags as TrainImagesFlags);
+      }
       const explicit = new Set(Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli'));
       await train(
         model,
@@ -129,7 +145,18 @@ export function buildProgram(): Command {
         .requiredOption('--model <dir>', "a training run's folder (model.json + model.safetensors)"),
     )
       .option('--json', 'print one JSON object instead of the report', false)
-      .action((flags: EvaluateFlags) => evaluate(flags)),
+      .option(
+        '--images <dir>',
+        'test on your own pictures instead: one sub-folder per class, named as the classes',
+      )
+      .option(
+        '--skip-bad',
+        'with --images: leave out unreadable pictures (counted) instead of stopping',
+        false,
+      )
+      .action((flags: EvaluateFlags & { images?: string; skipBad: boolean }) =>
+        flags.images ? evaluateImages(flags.model, { ...flags, images: flags.images }) : evaluate(flags),
+      ),
   );
 
   program.addCommand(
