@@ -591,7 +591,9 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
           if (end < begin || asked !== nabla)
             fail(
               `pads [${pads}]${ceil ? ' with ceil_mode' : ''} give ${asked} outputs on a ${size}-wide axis where symmetric padding gives ${nabla}` +
-                (end > begin ? ' (a network exported at another input size: try inputShape)' : ''),
+                (end > begin
+                  ? ' (exported at another input size? give inputShape, or nabla import --input-size)'
+                  : ''),
             );
           return nabla;
         });

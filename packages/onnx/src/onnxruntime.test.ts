@@ -28,6 +28,8 @@ import type { NDArray } from '@nabla/tensor';
 import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from './export.js';
+import { importOnnx } from './import.js';
+import { encodeModel } from './proto.js';
 import { maxRelativeDifference, randomArray, randomizeState } from './testing.js';
 
 /**
@@ -210,4 +212,59 @@ test('random networks drawn over the layer set run in ONNX Runtime as in Nabla',
     ),
     { numRuns: 40, seed: 15 },
   );
+});
+
+/** A one-node MaxPool model on [1, 2, size, size] with the given pads and ceil_mode. */
+function poolModel(size: number, pads: number[], ceil: number): Uint8Array {
+  const ints = (name: string, v: number[]) => ({ name, type: 7, ints: v });
+  return encodeModel({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      node: [
+        {
+          name: 'pool1',
+          opType: 'MaxPool',
+          input: ['x'],
+          output: ['y'],
+          attribute: [
+            ints('kernel_shape', [3, 3]),
+            ints('strides', [2, 2]),
+            ints('pads', pads),
+            { name: 'ceil_mode', type: 2, i: ceil },
+          ],
+        },
+      ],
+      input: [
+        {
+          name: 'x',
+          type: {
+            tensorType: { elemType: 1, shape: { dim: [1, 2, size, size].map((d) => ({ dimValue: d })) } },
+          },
+        },
+      ],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+    },
+  });
+}
+
+test('Caffe-style pooling (end padding, ceil_mode) is imported where it reads no padding — as ONNX Runtime computes it — and refused by name where it would', async () => {
+  for (const [pads, ceil] of [
+    [[0, 0, 1, 1], 0],
+    [[0, 0, 0, 0], 1],
+  ] as const) {
+    // 9 wide: windows at 0, 2, 4, 6 — the last ends at 8, inside the image: the padding is never read.
+    const bytes = poolModel(9, [...pads], ceil);
+    const net = importOnnx(bytes, { outputKind: 'regression' });
+    const x = randomArray([1, 2, 9, 9], 31, -1, 1);
+    const nabla = noGrad(() => net.forward(x).data.values()) as Float32Array;
+    const ort = await runOrt(bytes, x);
+    assert.equal(ort.length, 2 * 4 * 4);
+    assert.deepEqual([...nabla], [...ort]);
+    // 10 wide: the file asks for a fifth window that starts at 8 and reads the padding.
+    assert.throws(
+      () => importOnnx(poolModel(10, [...pads], ceil), { outputKind: 'regression' }),
+      /node 'pool1' \(MaxPool\): pads \[.*\].* give 5 outputs on a 10-wide axis where symmetric padding gives 4/,
+    );
+  }
 });
