@@ -123,6 +123,12 @@ export class Tensor {
    * afterwards (unless `retainGraph`), so the closures and their saved arrays can be collected.
    */
   backward(gradient?: NDArray, options: { retainGraph?: boolean } = {}): void {
+    if (this.freed) {
+      throw new ValueError(
+        'backward',
+        `graph freed: an earlier backward() through '${this.op}' released it; pass { retainGraph: true } to that call to run backward() again`,
+      );
+    }
     if (!this.requiresGrad) {
       throw new ValueError(
         'backward',
@@ -183,7 +189,11 @@ export class Tensor {
     }
   }
 
+  /** Set once backward() has released this node's graph (PyTorch's "Trying to backward through the graph a second time"). */
+  private freed = false;
+
   private free(): void {
+    this.freed = true;
     this.inputs = [];
     this.backwardFn = null;
     this.savedVersions = [];

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { mlp, type TrainingSnapshot } from '@nabla/models';
+import { assembleNetwork, type TrainingSnapshot } from '@nabla/models';
 import { NDArray, Random } from '@nabla/tensor';
 import { type RunConfig, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { modelLayers } from './model-layers.js';
 import { tempDir } from './testing/fixtures.js';
 
 const dir = tempDir('nabla-checkpoint-');
@@ -24,13 +25,20 @@ const config: RunConfig = {
 
 test('a checkpoint gives back the weights, optimizer buffers, generator, history and settings exactly', async () => {
   const generator = new Random(9);
-  const net = mlp([6, 5, 3], { generator, normalization: 'zerocenter' });
+  // The CLI's own MLP: a checkpoint must hold exactly its tensors, and one momentum buffer each.
+  const net = assembleNetwork(modelLayers('mlp'), { generator });
   net.fitNormalization(
     new NDArray(
-      Float32Array.from({ length: 12 }, (_, i) => i / 7),
-      [2, 6],
+      Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 7) / 7),
+      [2, 784],
     ),
   );
+  const buffers = new Map<string, NDArray>();
+  net.body.parameters().forEach((p, i) => {
+    const values = new Float32Array(p.size);
+    values.set([1.5, -2, 1e-30, 3].slice(0, p.size));
+    buffers.set(`${i}.momentum_buffer`, new NDArray(values, p.shape));
+  });
   generator.normal(); // leaves a spare normal in the state: the checkpoint must carry its fifth entry
   const withSpare = generator.getState();
   for (const state of [withSpare, new Random(2).getState()]) {
@@ -41,7 +49,7 @@ test('a checkpoint gives back the weights, optimizer buffers, generator, history
       optimizerState: {
         step: 14,
         learningRate: 0.01,
-        buffers: new Map([['0.momentum', new NDArray(Float32Array.of(1.5, -2, 1e-30, 3), [2, 2])]]),
+        buffers,
       },
       history: [
         {
@@ -73,10 +81,19 @@ test('a checkpoint gives back the weights, optimizer buffers, generator, history
     assert.deepEqual(back.snapshot.generatorState, state);
     assert.deepEqual(back.snapshot.history, snapshot.history);
     assert.equal(back.snapshot.optimizerState.step, 14);
-    assert.deepEqual(back.snapshot.optimizerState.buffers.get('0.momentum')!.toArray(), [
-      [1.5, -2],
-      [Math.fround(1e-30), 3],
+    assert.deepEqual(Array.from(back.snapshot.optimizerState.buffers.get('5.momentum_buffer')!.data), [
+      1.5,
+      -2,
+      Math.fround(1e-30),
+      3,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
     ]);
+    assert.equal(back.snapshot.optimizerState.buffers.size, 6);
     const weights = net.stateDict();
     assert.deepEqual([...back.weights.keys()].sort(), [...weights.keys()].sort());
     for (const [k, v] of weights) assert.deepEqual(back.weights.get(k)!.toArray(), v.toArray(), k);

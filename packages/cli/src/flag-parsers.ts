@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 
 // Parsers for numeric flags: commander reports their refusals as one line, and the CLI exits 2.
@@ -28,5 +29,16 @@ export function seed(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n > 0xffffffff)
     throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
+  return n;
+}
+
+/**
+ * A thread count: 1 up to this machine's parallelism (os.availableParallelism()). More threads
+ * than cores only add a worker's memory each and slow the run down.
+ */
+export function threadCount(value: string): number {
+  const n = positiveInt(value);
+  const cores = availableParallelism();
+  if (n > cores) throw new InvalidArgumentError(`expected at most ${cores} (the cores this machine has).`);
   return n;
 }

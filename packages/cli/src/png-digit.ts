@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
-import { NDArray } from '@nabla/tensor';
+import { readFileForLoad } from '@nabla/io/node';
+import { FormatError, NDArray } from '@nabla/tensor';
 import { UserError } from './user-error.js';
 
 /** A grayscale picture, row-major, values 0–255. */
@@ -9,14 +10,67 @@ export interface GrayImage {
   pixels: Float32Array;
 }
 
-/** Decodes a PNG (grayscale, RGB, palette, with or without alpha, any bit depth) to gray 0–255. */
-export function decodePng(bytes: Uint8Array, source: string): GrayImage {
+/** The most pixels a PNG may have: 2048 × 2048 (a digit needs 28 × 28; a phone photo is refused). */
+export const MAX_PNG_PIXELS = 2048 * 2048;
+/** The largest PNG file read: 64 MiB. */
+export const MAX_PNG_BYTES = 64 * 2 ** 20;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * A PNG's width and height from its IHDR chunk (bytes 16–23), read before anything is decoded:
+ * refuses a file that is not a PNG and one with more than MAX_PNG_PIXELS pixels, so a small file
+ * declaring 12000 × 12000 never gets the 576 MB its decoding would take.
+ */
+export function pngDimensions(bytes: Uint8Array, source: string): { width: number; height: number } {
+  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b))
+    throw new UserError(`${source}: not a readable PNG image (no PNG signature)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  if (view.getUint32(12) !== 0x49484452)
+    throw new UserError(`${source}: not a readable PNG image (no IHDR chunk first)`);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0)
+    throw new UserError(`${source}: a PNG image of ${width}×${height} pixels is empty`);
+  if (width * height > MAX_PNG_PIXELS)
+    throw new UserError(
+      `${source}: a PNG image of ${width}×${height} pixels is larger than the limit of ${MAX_PNG_PIXELS} pixels (2048×2048); scale it down`,
+    );
+  return { width, height };
+}
+
+/** Reads and decodes a PNG file (a regular file of at most MAX_PNG_BYTES), checking its size first. */
+export async function readPng(path: string): Promise<Uint8Array> {
+  try {
+    return await readFileForLoad(path, { maxBytes: MAX_PNG_BYTES, what: 'PNG image' });
+  } catch (e) {
+    if (e instanceof FormatError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** Decodes a PNG as 8-bit RGBA, after its dimensions have been checked (pngDimensions). */
+export function decodeRgba(
+  bytes: Uint8Array,
+  source: string,
+): { width: number; height: number; data: Uint8Array } {
+  const { width, height } = pngDimensions(bytes, source);
   let png: { width: number; height: number; data: Uint8Array };
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw new UserError(`${source}: not a readable PNG image (${(e as Error).message})`);
+    throw new UserError(`${source}: not a readable PNG image (${(e as Error).message.slice(0, 120)})`);
   }
+  if (png.width !== width || png.height !== height || png.data.length !== 4 * width * height)
+    throw new UserError(
+      `${source}: not a readable PNG image (its data does not match its ${width}×${height} header)`,
+    );
+  return png;
+}
+
+/** Decodes a PNG (grayscale, RGB, palette, with or without alpha, any bit depth) to gray 0–255. */
+export function decodePng(bytes: Uint8Array, source: string): GrayImage {
+  const png = decodeRgba(bytes, source);
   const { width, height, data } = png;
   const pixels = new Float32Array(width * height);
   for (let i = 0; i < pixels.length; i++) {

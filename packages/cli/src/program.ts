@@ -10,8 +10,8 @@ import { exportCommand, importCommand } from './commands/onnx.js';
 import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
-import { nonNegativeInt, positiveInt, positiveNumber, seed } from './flag-parsers.js';
-import { isUserError, oneLine, UserError, USER_ERROR_EXIT } from './user-error.js';
+import { nonNegativeInt, positiveInt, positiveNumber, seed, threadCount } from './flag-parsers.js';
+import { isUserError, oneLine, USER_ERROR_EXIT, UserError } from './user-error.js';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
 function testFileOptions(cmd: Command): Command {
@@ -65,7 +65,7 @@ function trainCommand(model: ModelName, description: string): Command {
     .option(
       '--threads <n>',
       'cpu threads for the matmul and convolution kernels (default: every core); a run is bit-reproducible for a given count',
-      positiveInt,
+      threadCount,
       availableParallelism(),
     )
     .option('--out <dir>', "folder for the run's files (default: runs/<model>-<date>-<time>)")

@@ -135,11 +135,12 @@ describe('nabla refuses corrupted model and checkpoint files with one line and e
     validationFrequency: 30,
     files: { trainImages: good.images, trainLabels: good.labels },
   };
+  // No iteration done yet, so no optimizer buffers: a checkpoint that passes every content check.
   const snapshot: TrainingSnapshot = {
-    epoch: 1,
-    iteration: 2,
+    epoch: 0,
+    iteration: 0,
     generatorState: new Random(3).getState(),
-    optimizerState: { step: 2, learningRate: 0.01, buffers: new Map() },
+    optimizerState: { step: 0, learningRate: 0.01, buffers: new Map() },
     history: [],
     elapsedSeconds: 1,
   };

@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { mnistImages } from '@nabla/data';
 import { decodeSafetensors } from '@nabla/io';
-import { classify } from '@nabla/models';
+import { classify, loadModel as loadModelBytes } from '@nabla/models';
 import { NDArray } from '@nabla/tensor';
 import { PNG } from 'pngjs';
 import { readCheckpoint } from './checkpoint.js';
@@ -154,6 +155,16 @@ test('a training run writes its model, metrics, chart, confusion matrix and chec
   assert.equal(model.model, 'lenet');
   assert.deepEqual(model.inputShape, [1, 28, 28]);
   assert.ok(existsSync(join(runA, 'checkpoint.safetensors')));
+
+  // The library's browser entry loads what the CLI wrote, from bytes (as a web page would fetch them),
+  // and classifies the test digits as the CLI measured.
+  const { net: fromBytes } = loadModelBytes({
+    json: readFileSync(join(runA, 'model.json')),
+    weights: readFileSync(join(runA, 'model.safetensors')),
+  });
+  const predicted = classify(fromBytes, mnistImages(testDigits.images)).labels;
+  const correct = predicted.filter((label, i) => label === testDigits.labels.data[i]).length;
+  assert.equal(correct, metrics.testAccuracy);
 
   // evaluate reads the folder back and finds the same test accuracy.
   const e = await runNabla([

@@ -1,3 +1,4 @@
+import { printable } from '@nabla/models';
 import { FormatError, ShapeError, ValueError } from '@nabla/tensor';
 
 /**
@@ -22,8 +23,18 @@ export function isUserError(error: unknown): error is Error {
   return typeof code === 'string' && ['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EEXIST'].includes(code);
 }
 
-/** The error as the one line the user sees (newlines folded, so a message never spans lines). */
+/** The longest message printed, in characters; the rest is counted, not shown. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * The error as the one line the user sees: newlines folded (a message never spans lines), every
+ * other control character escaped (`\u001b`: text from a file never drives the terminal), and
+ * cut at MAX_MESSAGE_LENGTH characters.
+ */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  const line = printable(text.replace(/\s*\n\s*/g, ' ').trim(), Number.POSITIVE_INFINITY);
+  return line.length > MAX_MESSAGE_LENGTH
+    ? `${line.slice(0, MAX_MESSAGE_LENGTH)}… (${line.length - MAX_MESSAGE_LENGTH} more characters)`
+    : line;
 }

@@ -1,6 +1,6 @@
 import { FormatError, ShapeError, ValueError } from '@nabla/tensor';
 import { gzipSync } from 'fflate';
-import { gunzip, isGzip } from './gunzip.js';
+import { gunzip, isGzip, MAX_GUNZIP_BYTES } from './gunzip.js';
 
 /**
  * The IDX format of the MNIST files (LeCun's page): two zero bytes, a type code, the rank; then
@@ -51,17 +51,29 @@ function swapInto(src: Uint8Array, dst: Uint8Array, width: number): void {
   }
 }
 
+/** At most this many dimensions are printed in a message; the rest are counted. */
+const SHOWN_DIMS = 10;
+
+/** Dimensions as `[2,2,…]` for messages, cut after ten with the count of the rest. */
+export function formatDims(shape: readonly number[]): string {
+  if (shape.length <= SHOWN_DIMS) return `[${shape.join(',')}]`;
+  return `[${shape.slice(0, SHOWN_DIMS).join(',')},… and ${shape.length - SHOWN_DIMS} more]`;
+}
+
+interface IdxHeader {
+  type: IdxType;
+  shape: number[];
+  headerBytes: number;
+  /** Total bytes the header declares: header + count × element size (may exceed 2^53: Infinity). */
+  totalBytes: number;
+}
+
 /**
- * Reads an IDX file, raw or gzip-compressed (detected by the magic 0x1f 0x8b). Refuses, with a
- * FormatError naming `source`: a wrong magic, an unknown type code, a rank of 0, a truncated header,
- * and data shorter or longer than the dimensions say (expected and actual byte counts).
+ * The header at the start of `bytes`, or undefined when more bytes are needed to read it. Refuses
+ * a wrong magic, an unknown type code and a rank of 0 through `fail`.
  */
-export function parseIdx(bytes: Uint8Array, source = 'idx'): IdxArray {
-  if (isGzip(bytes)) bytes = gunzip(bytes, source);
-  const fail = (what: string): never => {
-    throw new FormatError(source, `not a valid IDX file: ${what}`);
-  };
-  if (bytes.length < 4) fail(`truncated: the header needs at least 4 bytes, got ${bytes.length}`);
+function readIdxHeader(bytes: Uint8Array, fail: (what: string) => never): IdxHeader | undefined {
+  if (bytes.length < 4) return undefined;
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     fail(`wrong magic: expected the first two bytes 0x00 0x00, got ${hex(bytes[0]!)} ${hex(bytes[1]!)}`);
   }
@@ -70,16 +82,60 @@ export function parseIdx(bytes: Uint8Array, source = 'idx'): IdxArray {
   const rank = bytes[3]!;
   if (rank === 0) fail('rank 0 (an IDX array needs at least one dimension)');
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    fail(`truncated header: rank ${rank} needs ${headerBytes} header bytes, got ${bytes.length}`);
-  }
+  if (bytes.length < headerBytes) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
-  const expected = headerBytes + count * type.bytes;
+  return { type, shape, headerBytes, totalBytes: headerBytes + count * type.bytes };
+}
+
+export interface ParseIdxOptions {
+  /** Refuse a file whose header declares more than this many bytes (default 1 GiB, MAX_GUNZIP_BYTES). */
+  maxBytes?: number;
+}
+
+/**
+ * Reads an IDX file, raw or gzip-compressed (detected by the magic 0x1f 0x8b). Refuses, with a
+ * FormatError naming `source`: a wrong magic, an unknown type code, a rank of 0, a truncated header,
+ * a declared size above `maxBytes`, and data shorter or longer than the dimensions say (expected and
+ * actual byte counts). A .gz file is inflated as a stream: its header is read from the first bytes
+ * out, and inflating stops as soon as the output passes the size that header declares.
+ */
+export function parseIdx(bytes: Uint8Array, source = 'idx', options: ParseIdxOptions = {}): IdxArray {
+  const fail = (what: string): never => {
+    throw new FormatError(source, `not a valid IDX file: ${what}`);
+  };
+  const maxBytes = options.maxBytes ?? MAX_GUNZIP_BYTES;
+  const declared = (header: IdxHeader): number => {
+    if (header.totalBytes > maxBytes) {
+      fail(
+        `its header declares ${formatDims(header.shape)} ${header.type.dtype}, ${header.totalBytes} bytes, ` +
+          `more than the limit of ${maxBytes}`,
+      );
+    }
+    return header.totalBytes;
+  };
+  if (isGzip(bytes)) {
+    bytes = gunzip(bytes, source, {
+      maxBytes,
+      declaredBytes: (prefix) => {
+        const header = readIdxHeader(prefix, fail);
+        return header ? declared(header) : undefined;
+      },
+    });
+  }
+  const header = readIdxHeader(bytes, fail);
+  if (!header) {
+    const rank = bytes.length >= 4 ? bytes[3]! : 0;
+    if (bytes.length < 4) fail(`truncated: the header needs at least 4 bytes, got ${bytes.length}`);
+    return fail(`truncated header: rank ${rank} needs ${4 + 4 * rank} header bytes, got ${bytes.length}`);
+  }
+  const { type, shape, headerBytes } = header;
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = header.totalBytes;
   if (bytes.length !== expected) {
-    const dims = `[${shape.join(',')}] ${type.dtype}`;
+    const dims = `${formatDims(shape)} ${type.dtype}`;
     const verdict = bytes.length < expected ? 'truncated' : 'too long';
     fail(
       `${verdict}: ${dims} needs ${expected} bytes (${headerBytes} header + ${count} × ${type.bytes}), ` +

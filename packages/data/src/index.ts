@@ -18,13 +18,15 @@ export {
   parseGermanCredit,
   REJECT,
 } from './german-credit.js';
-export { gunzip, isGzip } from './gunzip.js';
+export { type GunzipOptions, gunzip, isGzip, MAX_GUNZIP_BYTES } from './gunzip.js';
 export {
   type EncodeIdxOptions,
   encodeIdx,
   type IdxArray,
   type IdxData,
   type IdxDType,
+  formatDims,
+  type ParseIdxOptions,
   parseIdx,
 } from './idx.js';
 export {

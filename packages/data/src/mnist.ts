@@ -1,5 +1,5 @@
 import { FormatError, NDArray, ShapeError } from '@nabla/tensor';
-import type { IdxArray } from './idx.js';
+import { formatDims, type IdxArray } from './idx.js';
 
 export interface MnistImageOptions {
   /** Image height and width; 28 × 28 for MNIST. */
@@ -22,7 +22,7 @@ export function mnistImages(idx: IdxArray, options: MnistImageOptions = {}): NDA
   if (idx.shape.length !== 3 || h !== height || w !== width) {
     throw new FormatError(
       source,
-      `expected images of shape [N,${height},${width}], got [${idx.shape.join(',')}]`,
+      `expected images of shape [N,${height},${width}], got ${formatDims(idx.shape)}`,
     );
   }
   if (n === 0) throw new FormatError(source, 'holds no images');
@@ -38,7 +38,7 @@ export function mnistLabels(idx: IdxArray, numClasses = 10): Int32Array {
   if (idx.dtype !== 'uint8')
     throw new FormatError(source, `expected uint8 labels (type 0x08), got ${idx.dtype}`);
   if (idx.shape.length !== 1)
-    throw new FormatError(source, `expected labels of shape [N], got [${idx.shape.join(',')}]`);
+    throw new FormatError(source, `expected labels of shape [N], got ${formatDims(idx.shape)}`);
   if (idx.shape[0] === 0) throw new FormatError(source, 'holds no labels');
   const labels = Int32Array.from(idx.data);
   for (let i = 0; i < labels.length; i++) {

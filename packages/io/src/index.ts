@@ -15,6 +15,9 @@ export { crc32, crc32Hex } from './crc32.js';
 export { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './float16.js';
 export {
   decodeSafetensors,
+  decodeSafetensorsHeader,
+  type HeaderEntry,
+  type SafetensorsHeader,
   type EncodeSafetensorsOptions,
   encodeSafetensors,
   MAX_HEADER_BYTES,
@@ -23,3 +26,4 @@ export {
 } from './safetensors.js';
 export { isSafetensorsDType, SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
 export { checkStateDict, compareStateDict, type StateDictMismatch } from './state-dict-check.js';
+export { decodeUtf8, encodeUtf8 } from './utf8.js';

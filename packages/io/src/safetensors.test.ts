@@ -4,7 +4,13 @@ import { FormatError, fromTypedArray, NDArray, tensor, ValueError } from '@nabla
 import fc from 'fast-check';
 import { corrupt, corruption } from './corruption.testkit.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './float16.js';
-import { compareCodePoints, decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.js';
+import {
+  compareCodePoints,
+  decodeSafetensors,
+  decodeSafetensorsHeader,
+  encodeSafetensors,
+  MAX_HEADER_BYTES,
+} from './safetensors.js';
 import { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensors-dtype.js';
 
 const ascii = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
@@ -457,4 +463,26 @@ test('corrupted files are refused with a FormatError, or (data bytes only) load 
     { numRuns: 1500 },
   );
   assert.ok(refused > 0 && loaded > 0, `refused ${refused}, loaded ${loaded}`);
+});
+
+test('decodeSafetensorsHeader gives names, dtypes, shapes and offsets without reading the data', () => {
+  const bytes = encodeSafetensors({ 'fc.weight': tensor([[1, 2, 3]]), 'fc.bias': tensor([4]) }, { k: 'v' });
+  const h = decodeSafetensorsHeader(bytes, 'w.safetensors');
+  assert.deepEqual(
+    h.entries.map((e) => [e.name, e.dtype, e.shape, e.end - e.begin]),
+    [
+      ['fc.bias', 'F32', [1], 4],
+      ['fc.weight', 'F32', [1, 3], 12],
+    ],
+  );
+  assert.deepEqual(h.metadata, { k: 'v' });
+  assert.equal(h.dataStart + 16, bytes.length);
+  // The same refusals as the full decoder: a shape that does not match its bytes.
+  const text = new TextDecoder().decode(bytes.subarray(8, h.dataStart)).replace('[1,3]', '[3,3]');
+  const bad = new Uint8Array(bytes);
+  bad.set(new TextEncoder().encode(text), 8);
+  assert.throws(
+    () => decodeSafetensorsHeader(bad, 'w.safetensors'),
+    /w\.safetensors: tensor "fc\.weight" holds 12 bytes/,
+  );
 });

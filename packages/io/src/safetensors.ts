@@ -216,23 +216,36 @@ function elementWriter(dtype: SafetensorsDType, v: DataView): (i: number, x: num
   }
 }
 
-interface HeaderEntry {
+/** One tensor as a safetensors header describes it: nothing of its data is read. */
+export interface HeaderEntry {
   name: string;
   dtype: SafetensorsDType;
   shape: number[];
+  /** Byte offsets of its data, relative to the end of the header. */
   begin: number;
   end: number;
 }
 
+/** A validated header: its entries in data order, its metadata, and where the data starts. */
+export interface SafetensorsHeader {
+  entries: HeaderEntry[];
+  metadata: Record<string, string>;
+  dataStart: number;
+}
+
 /**
- * Parses and validates the bytes of a .safetensors file. Anything that is not exactly the format is
+ * Parses and validates the header of a .safetensors file (every check but those of the element
+ * values), allocating nothing for the tensors: a loader compares names, shapes and byte counts
+ * with what it expects before any tensor exists.
+ *
+ * Anything that is not exactly the format is
  * refused with a FormatError naming `source` (the file name, in messages): a header length that is
  * too small, too large or past the end of the file; a header that is not UTF-8 or not a JSON object,
  * or repeats a key; an unknown dtype; a shape that is not a list of non-negative integers; offsets
  * that are out of order, overlap, leave a gap, or do not cover the data exactly; a byte count that is
- * not shape × dtype size; metadata that is not string → string; an I64 value beyond int32.
+ * not shape × dtype size; metadata that is not string → string.
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Safetensors {
+export function decodeSafetensorsHeader(bytes: Uint8Array, source = 'safetensors'): SafetensorsHeader {
   if (!(bytes instanceof Uint8Array))
     throw new FormatError(source, 'expected the bytes of a file (a Uint8Array)');
   if (bytes.length < 8) {
@@ -300,9 +313,17 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
     );
   }
 
+  return { entries, metadata, dataStart: 8 + n };
+}
+
+/**
+ * Parses and validates the bytes of a .safetensors file: decodeSafetensorsHeader, then every
+ * tensor's elements (refusing a BOOL that is not 0 or 1 and an I64 beyond int32).
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Safetensors {
+  const { entries, metadata, dataStart } = decodeSafetensorsHeader(bytes, source);
   const tensors = new Map<string, NDArray>();
   const dtypes = new Map<string, SafetensorsDType>();
-  const dataStart = 8 + n;
   for (const e of entries) {
     const region = bytes.subarray(dataStart + e.begin, dataStart + e.end);
     tensors.set(e.name, new NDArray(readElements(region, e, source), e.shape));

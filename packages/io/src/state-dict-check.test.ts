@@ -47,3 +47,14 @@ test('a rank difference is a shape mismatch, even with the same number of elemen
   ]);
   assert.throws(() => checkStateDict(model, loaded), /0.weight is \[16,9\], expected \[16,1,3,3\]/);
 });
+
+test('checkStateDict names ten tensors of each kind at most, then counts the rest', () => {
+  const model = new Map<string, number[]>([['w', [2]]]);
+  const loaded = new Map<string, ReturnType<typeof zeros>>([['w', zeros([2])]]);
+  for (let i = 0; i < 1000; i++) loaded.set(`extra.${i}`, zeros([1]));
+  assert.throws(
+    () => checkStateDict(model, loaded, 'f.safetensors'),
+    (e: Error) =>
+      /unexpected extra\.0, .*extra\.9, … and 990 more$/.test(e.message) && e.message.length < 300,
+  );
+});

@@ -40,10 +40,20 @@ export function checkStateDict(
   source = 'state dict',
 ): void {
   const { missing, unexpected, misshaped } = compareStateDict(model, loaded);
+  // Ten names of each kind at most, then a count: a file with 200,000 stray tensors gives one short line.
+  const list = (names: readonly string[], sep: string) =>
+    names.length > 10
+      ? `${names.slice(0, 10).join(sep)}${sep}… and ${names.length - 10} more`
+      : names.join(sep);
   const problems: string[] = [];
-  if (missing.length > 0) problems.push(`missing ${missing.join(', ')}`);
-  if (unexpected.length > 0) problems.push(`unexpected ${unexpected.join(', ')}`);
-  for (const m of misshaped)
-    problems.push(`${m.name} is ${formatShape(m.actual)}, expected ${formatShape(m.expected)}`);
+  if (missing.length > 0) problems.push(`missing ${list(missing, ', ')}`);
+  if (unexpected.length > 0) problems.push(`unexpected ${list(unexpected, ', ')}`);
+  if (misshaped.length > 0)
+    problems.push(
+      list(
+        misshaped.map((m) => `${m.name} is ${formatShape(m.actual)}, expected ${formatShape(m.expected)}`),
+        '; ',
+      ),
+    );
   if (problems.length > 0) throw new FormatError(source, `does not fit the model: ${problems.join('; ')}`);
 }

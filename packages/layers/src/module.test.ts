@@ -184,6 +184,21 @@ describe('Module: state dicts', () => {
     assert.deepEqual(net.stateDict().get('4.weight')!.toArray(), before.get('4.weight')!.toArray());
   });
 
+  it('lists ten problems at most, then counts the rest (a file with 200,000 stray tensors gives one short message)', () => {
+    const net = new Linear(2, 2);
+    const state = new Map(net.stateDict());
+    for (let i = 0; i < 5000; i++) state.set(`extra.${i}`, nd.zeros([0]));
+    assert.throws(
+      () => net.loadStateDict(state),
+      (e: Error) => {
+        assert.match(e.message, /\(5000 unexpected\)/);
+        assert.match(e.message, /… and 4990 more$/);
+        assert.ok(e.message.length < 600, `message of ${e.message.length} characters`);
+        return true;
+      },
+    );
+  });
+
   it('non-strict loading reports missing and unexpected keys but still refuses a mis-shaped tensor', () => {
     const net = new Sequential(new Linear(2, 3), new Linear(3, 1));
     const state = new Map([

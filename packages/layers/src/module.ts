@@ -398,7 +398,9 @@ export abstract class Module {
       ].filter(Boolean);
       throw new ValueError(
         `${this.label}.loadStateDict`,
-        `the state dict does not match the model (${counts.join(', ')}):\n  ${problems.join('\n  ')}`,
+        // Ten problems at most, then a count: a file with 200,000 stray tensors gives one short message.
+        `the state dict does not match the model (${counts.join(', ')}):\n  ${problems.slice(0, 10).join('\n  ')}` +
+          (problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''),
       );
     }
     for (const t of targets) {

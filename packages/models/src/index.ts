@@ -35,6 +35,29 @@ export {
   type NetworkOptions,
   type OutputKind,
 } from './network.js';
+export {
+  elementCount,
+  MAX_ACTIVATION_ELEMENTS,
+  type NetworkPlan,
+  planNetwork,
+} from './network-plan.js';
+export {
+  type LoadModelOptions,
+  loadModel,
+  MAX_CLASS_NAME_LENGTH,
+  MAX_MODEL_JSON_BYTES,
+  MAX_MODEL_LAYERS,
+  MODEL_JSON,
+  MODEL_WEIGHTS,
+  type ModelFiles,
+  type ModelInputDescription,
+  type ModelJson,
+  nameList,
+  printable,
+  refuseNonFinite,
+  type SaveModelOptions,
+  saveModel,
+} from './model-format.js';
 export { Neuron, type NeuronActivation } from './neuron.js';
 export {
   accuracyOf,

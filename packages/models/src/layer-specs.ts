@@ -2,6 +2,7 @@ import type { Random } from '@nabla/tensor';
 import { ShapeError, ValueError } from '@nabla/tensor';
 import {
   AvgPool2d,
+  zeros,
   BatchNorm1d,
   BatchNorm2d,
   Conv2d,
@@ -22,6 +23,21 @@ export type ExampleShape = number[];
 
 export interface BuildContext {
   generator: Random | undefined;
+  /**
+   * False when every weight is about to be replaced (a model being loaded): the learnable layers
+   * then start from zeros instead of drawing random numbers nobody will use.
+   */
+  initialize?: boolean;
+}
+
+/**
+ * What a layer's `build` will make, found without making it: the shape coming out and, for each
+ * module in order, its state-dict tensors (name → shape). A loader checks a weights file against
+ * this before a single parameter is allocated.
+ */
+export interface LayerPlan {
+  output: ExampleShape;
+  modules: { tensors: [string, number[]][] }[];
 }
 
 /**
@@ -36,6 +52,8 @@ export interface LayerSpec {
   /** How to rebuild this entry from JSON (model.json): the factory's name and its arguments. */
   config?: LayerConfig;
   build(input: ExampleShape, context: BuildContext): { modules: Module[]; output: ExampleShape };
+  /** The plan of `build` for this input (every Nabla factory gives one); refuses what build would. */
+  plan?(input: ExampleShape): LayerPlan;
 }
 
 export interface LayerConfig {
@@ -45,6 +63,34 @@ export interface LayerConfig {
 
 type Pair = number | [number, number];
 const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+/** A size argument checked for a plan: an integer ≥ `min` (1 for sizes, 0 for padding), as a pair. */
+function checkedPair(op: string, what: string, v: unknown, min = 1): [number, number] {
+  const pair = typeof v === 'number' ? [v, v] : v;
+  if (
+    !Array.isArray(pair) ||
+    pair.length !== 2 ||
+    !pair.every((d) => Number.isSafeInteger(d) && (d as number) >= min)
+  ) {
+    throw new ValueError(
+      op,
+      `${what} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`,
+    );
+  }
+  return pair as [number, number];
+}
+
+function checkedInt(op: string, what: string, v: unknown, min = 1): number {
+  if (!Number.isSafeInteger(v) || (v as number) < min)
+    throw new ValueError(op, `${what} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+const noTensors = (): { tensors: [string, number[]][] } => ({ tensors: [] });
+
+/** The zeros a learnable layer starts from when its weights will be loaded (no draws, no waste). */
+const initOptions = (context: BuildContext) =>
+  context.initialize === false ? { weightInit: zeros, biasInit: zeros } : {};
 
 interface Named {
   name?: string;
@@ -79,6 +125,7 @@ function imageInputLayerImpl(
     normalization,
     description: `${h}×${w}×${c} images with '${normalization}' normalization`,
     build: () => ({ modules: [], output: [c, h, w] }),
+    plan: () => ({ output: [c, h, w], modules: [] }),
   };
 }
 
@@ -103,6 +150,7 @@ function featureInputLayerImpl(
     normalization,
     description: `${numFeatures} features with '${normalization}' normalization`,
     build: () => ({ modules: [], output: [numFeatures] }),
+    plan: () => ({ output: [numFeatures], modules: [] }),
   };
 }
 
@@ -163,11 +211,38 @@ function convolution2dLayerImpl(
         dilation: [dh, dw],
         groups,
         generator: context.generator,
+        ...initOptions(context),
       });
       applyFactors(conv, options);
       const ho = Math.floor((h + 2 * padding[0] - dh * (kh - 1) - 1) / sh) + 1;
       const wo = Math.floor((w + 2 * padding[1] - dw * (kw - 1) - 1) / sw) + 1;
       return { modules: [conv], output: [numFilters, ho, wo] };
+    },
+    plan(input) {
+      const op = 'convolution2dLayer';
+      const [c, h, w] = imageShape(op, input);
+      const [fh, fw] = checkedPair(op, 'filterSize', filterSize);
+      const filters = checkedInt(op, 'numFilters', numFilters);
+      const g = checkedInt(op, 'numGroups', groups);
+      const [sh, sw] = checkedPair(op, 'stride', options.stride ?? 1);
+      const [dh, dw] = checkedPair(op, 'dilation', options.dilation ?? 1);
+      const [ph, pw] =
+        options.padding === 'same'
+          ? [Math.floor((dh * (fh - 1)) / 2), Math.floor((dw * (fw - 1)) / 2)]
+          : checkedPair(op, 'padding', options.padding ?? 0, 0);
+      if (c % g !== 0 || filters % g !== 0)
+        throw new ValueError(
+          op,
+          `numGroups ${g} must divide both ${c} input channels and ${filters} filters`,
+        );
+      const ho = Math.floor((h + 2 * ph - dh * (fh - 1) - 1) / sh) + 1;
+      const wo = Math.floor((w + 2 * pw - dw * (fw - 1) - 1) / sw) + 1;
+      if (ho < 1 || wo < 1) throw new ShapeError(op, `a ${fh}×${fw} filter does not fit a ${h}×${w} input`);
+      const tensors: [string, number[]][] = [
+        ['weight', [filters, c / g, fh, fw]],
+        ['bias', [filters]],
+      ];
+      return { output: [filters, ho, wo], modules: [{ tensors }] };
     },
   };
 }
@@ -192,11 +267,34 @@ function batchNormalizationLayerImpl(options: Named = {}): LayerSpec {
       const module = input.length === 3 ? new BatchNorm2d(input[0]!) : new BatchNorm1d(input[0]!);
       return { modules: [module], output: input };
     },
+    plan(input) {
+      const n = checkedInt('batchNormalizationLayer', 'channels', input[0]);
+      return {
+        output: input,
+        modules: [
+          {
+            tensors: [
+              ['weight', [n]],
+              ['bias', [n]],
+              ['running_mean', [n]],
+              ['running_var', [n]],
+              ['num_batches_tracked', []],
+            ],
+          },
+        ],
+      };
+    },
   };
 }
 
 function elementwise(kind: string, description: string, make: () => Module, options: Named): LayerSpec {
-  return { kind, name: options.name, description, build: (input) => ({ modules: [make()], output: input }) };
+  return {
+    kind,
+    name: options.name,
+    description,
+    build: (input) => ({ modules: [make()], output: input }),
+    plan: (input) => ({ output: input, modules: [noTensors()] }),
+  };
 }
 
 const reluLayerImpl = (options: Named = {}) => elementwise('relu', 'ReLU', () => new ReLU(), options);
@@ -215,6 +313,7 @@ function dropoutLayerImpl(probability = 0.5, options: Named = {}): LayerSpec {
       modules: [new Dropout(probability, { generator: context.generator })],
       output: input,
     }),
+    plan: (input) => ({ output: input, modules: [noTensors()] }),
   };
 }
 
@@ -236,6 +335,10 @@ function crossChannelNormalizationLayerImpl(
         modules: [new CrossChannelNormalization(windowChannelSize, { alpha, beta, k })],
         output: input,
       };
+    },
+    plan(input) {
+      imageShape('crossChannelNormalizationLayer', input);
+      return { output: input, modules: [noTensors()] };
     },
   };
 }
@@ -261,6 +364,17 @@ function pooling(
       if (ho < 1 || wo < 1)
         throw new ShapeError(`${kind}Layer`, `a ${kh}×${kw} window does not fit a ${h}×${w} input`);
       return { modules: [module], output: [c, ho, wo] };
+    },
+    plan(input) {
+      const op = `${kind}Layer`;
+      const [c, h, w] = imageShape(op, input);
+      const [ph0, pw0] = checkedPair(op, 'poolSize', poolSize);
+      const [sh, sw] = checkedPair(op, 'stride', options.stride ?? poolSize);
+      const [ph, pw] = checkedPair(op, 'padding', options.padding ?? 0, 0);
+      const ho = Math.floor((h + 2 * ph - ph0) / sh) + 1;
+      const wo = Math.floor((w + 2 * pw - pw0) / sw) + 1;
+      if (ho < 1 || wo < 1) throw new ShapeError(op, `a ${ph0}×${pw0} window does not fit a ${h}×${w} input`);
+      return { output: [c, ho, wo], modules: [noTensors()] };
     },
   };
 }
@@ -292,10 +406,23 @@ function fullyConnectedLayerImpl(outputSize: number, options: Named & LearnRateF
       const modules: Module[] = [];
       if (input.length > 1) modules.push(new Flatten());
       const inFeatures = input.reduce((a, b) => a * b, 1);
-      const linear = new Linear(inFeatures, outputSize, { generator: context.generator });
+      const linear = new Linear(inFeatures, outputSize, {
+        generator: context.generator,
+        ...initOptions(context),
+      });
       applyFactors(linear, options);
       modules.push(linear);
       return { modules, output: [outputSize] };
+    },
+    plan(input) {
+      const inFeatures = input.reduce((a, b) => a * b, 1);
+      const linear = {
+        tensors: [
+          ['weight', [outputSize, inFeatures]],
+          ['bias', [outputSize]],
+        ] as [string, number[]][],
+      };
+      return { output: [outputSize], modules: input.length > 1 ? [noTensors(), linear] : [linear] };
     },
   };
 }
@@ -307,6 +434,7 @@ function softmaxLayerImpl(options: Named = {}): LayerSpec {
     name: options.name,
     description: 'softmax',
     build: (input) => ({ modules: [], output: input }),
+    plan: (input) => ({ output: input, modules: [] }),
   };
 }
 
@@ -323,6 +451,7 @@ function classificationLayerImpl(options: Named & { classes?: string[] } = {}): 
     classes: options.classes,
     description: 'cross-entropy loss',
     build: (input) => ({ modules: [], output: input }),
+    plan: (input) => ({ output: input, modules: [] }),
   };
 }
 
@@ -333,6 +462,7 @@ function regressionLayerImpl(options: Named = {}): LayerSpec {
     name: options.name,
     description: 'quadratic loss ½‖y − ŷ‖²',
     build: (input) => ({ modules: [], output: input }),
+    plan: (input) => ({ output: input, modules: [] }),
   };
 }
 
@@ -392,16 +522,34 @@ const factories: Record<string, (...args: never[]) => LayerSpec> = {
   tanhLayer,
 };
 
-/** Rebuilds a layer array saved with `layerConfigs`. Unknown factories are refused by name. */
+/** The factory of this name: an own property of the table only (never `constructor`, `__proto__`). */
+export function layerFactory(name: unknown): ((...args: never[]) => LayerSpec) | undefined {
+  return typeof name === 'string' && Object.hasOwn(factories, name) ? factories[name] : undefined;
+}
+
+/**
+ * Rebuilds a layer array saved with `layerConfigs`. Unknown factories are refused by name, and a
+ * factory that cannot take the arguments given is refused naming the entry (never a TypeError).
+ */
 export function layersFromConfig(configs: readonly LayerConfig[]): LayerSpec[] {
   if (!Array.isArray(configs)) throw new ValueError('layersFromConfig', 'expected an array of layer configs');
   return configs.map((c, i) => {
     if (typeof c !== 'object' || c === null)
       throw new ValueError('layersFromConfig', `entry ${i} is not a layer config object`);
-    const factory = factories[c.factory];
-    if (!factory || !Array.isArray(c.args))
-      throw new ValueError('layersFromConfig', `entry ${i}: unknown layer factory '${String(c.factory)}'`);
-    return (factory as (...args: unknown[]) => LayerSpec)(...c.args);
+    const factory = layerFactory(c.factory);
+    if (!factory)
+      throw new ValueError(
+        'layersFromConfig',
+        `entry ${i}: unknown layer factory '${String(c.factory).slice(0, 64)}'`,
+      );
+    if (!Array.isArray(c.args))
+      throw new ValueError('layersFromConfig', `entry ${i} (${c.factory}): "args" must be an array`);
+    try {
+      return (factory as (...args: unknown[]) => LayerSpec)(...c.args);
+    } catch (e) {
+      if (e instanceof ValueError || e instanceof ShapeError) throw e;
+      throw new ValueError('layersFromConfig', `entry ${i} (${c.factory}): arguments it cannot take`);
+    }
   });
 }
 

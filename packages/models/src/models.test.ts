@@ -5,6 +5,7 @@ import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
 import { alexnet } from './alexnet.js';
 import { classify } from './classify.js';
+import * as layerFactories from './layer-specs.js';
 import { layerConfigs, layersFromConfig } from './layer-specs.js';
 import { lenet, lenetLayers } from './lenet.js';
 import { assembleNetwork } from './network.js';
@@ -87,4 +88,24 @@ test('classify returns one label per example and probabilities that sum to 1', (
   for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
   const again = net.forward(new Tensor(x));
   assert.deepEqual([...labels], [...(nd.argmax(again.data, -1).data as Int32Array)]);
+});
+
+test('predict batches so that one batch of the largest layer output stays within 2^24 values', () => {
+  const { featureInputLayer, fullyConnectedLayer, softmaxLayer, classificationLayer } = layerFactories;
+  const net = assembleNetwork(
+    [featureInputLayer(2), fullyConnectedLayer(2 ** 20), fullyConnectedLayer(3), softmaxLayer(), classificationLayer()],
+    { generator: new Random(1) },
+  );
+  const sizes: number[] = [];
+  const forward = net.body.forward.bind(net.body);
+  net.body.forward = (x) => {
+    sizes.push(x.shape[0]!);
+    return forward(x);
+  };
+  const x = nd.randomUniform([40, 2], 0, 1, 'float32', new Random(2));
+  const p = net.predict(x);
+  assert.deepEqual(sizes, [16, 16, 8]); // 2^24 / 2^20 = 16 examples a batch
+  sizes.length = 0;
+  assert.deepEqual(net.predict(x, { batchSize: 40 }).toArray(), p.toArray());
+  assert.deepEqual(sizes, [40]);
 });

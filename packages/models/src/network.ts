@@ -31,6 +31,9 @@ export type Architecture =
   | { type: 'layers'; layers: LayerConfig[] }
   | { type: 'model'; name: string; options: Record<string, unknown> };
 
+/** The most values one layer outputs for a whole predict batch (2^24: 64 MB of float32). */
+const PREDICT_BATCH_VALUES = 2 ** 24;
+
 /**
  * A trainable network: input normalization (Matlab's imageInputLayer 'zerocenter': the training
  * mean image is subtracted), a body module that maps normalized inputs to scores, and what the
@@ -123,7 +126,11 @@ export class Network {
    */
   predict(x: NDArray, options: { batchSize?: number } = {}): NDArray {
     this.checkInput(x, 'predict');
-    const batchSize = options.batchSize ?? 256;
+    // Batches of 256, fewer when a layer's outputs are large: one batch's largest activation stays
+    // within PREDICT_BATCH_VALUES (64 MB of float32), whatever the network.
+    const largest = Math.max(1, ...this.layerRows.map((r) => r.outputShape.reduce((a, b) => a * b, 1)));
+    const batchSize =
+      options.batchSize ?? Math.max(1, Math.min(256, Math.floor(PREDICT_BATCH_VALUES / largest)));
     const wasTraining = this.body.training;
     this.body.eval();
     try {
@@ -233,7 +240,10 @@ function normalizeTensor(x: Tensor, net: Network): Tensor {
  * out of the one before it, and its modules become numbered children of one Sequential body —
  * so the course's LeNet gets PyTorch's names (`0.weight` … `14.bias`).
  */
-export function assembleNetwork(layers: readonly LayerSpec[], options: { generator?: Random } = {}): Network {
+export function assembleNetwork(
+  layers: readonly LayerSpec[],
+  options: { generator?: Random; initialize?: boolean } = {},
+): Network {
   if (layers.length === 0) throw new ValueError('assembleNetwork', 'needs at least an input layer');
   const first = layers[0]!;
   if (first.kind !== 'imageInput' && first.kind !== 'featureInput') {
@@ -254,7 +264,7 @@ export function assembleNetwork(layers: readonly LayerSpec[], options: { generat
     }
     if (outputKind !== 'none')
       throw new ValueError('assembleNetwork', `layer ${i + 1} ('${spec.kind}') follows the output layer`);
-    const built = spec.build(shape, { generator: options.generator });
+    const built = spec.build(shape, { generator: options.generator, initialize: options.initialize });
     const names: string[] = [];
     let learnables = 0;
     for (const m of built.modules) {

@@ -280,6 +280,13 @@ function makeOptimizer(params: ReturnType<Network['body']['parameters']>, o: Tra
 export function checkData(op: string, net: Network, data: LabeledData): number {
   if (!data || !data.x || !data.y)
     throw new ValueError(op, 'data must be { x: NDArray, y: labels or targets }');
+  if (!(data.y instanceof Int32Array) && !(data.y instanceof nd.NDArray)) {
+    const kind = (data.y as object).constructor?.name ?? typeof data.y;
+    throw new ValueError(
+      op,
+      `labels must be an Int32Array of class indices (or an NDArray of targets), got a ${kind}; convert with Int32Array.from(labels)`,
+    );
+  }
   net.checkInput(data.x, op);
   const n = data.x.shape[0]!;
   if (n === 0) throw new ValueError(op, 'the dataset is empty');

@@ -1,3 +1,5 @@
+import { ValueError } from './errors.js';
+
 /**
  * Element types. float32 is the working type, float64 the verification type (gradcheck and the
  * naive references in tests), int32 holds labels and indices.
@@ -15,13 +17,20 @@ export function allocate(dtype: DType, length: number): TypedArray {
       return new Float64Array(length);
     case 'int32':
       return new Int32Array(length);
+    default:
+      throw new ValueError('dtype', `unknown dtype ${JSON.stringify(dtype)} (known: ${DTYPES.join(', ')})`);
   }
 }
 
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
-  return 'int32';
+  if (data instanceof Int32Array) return 'int32';
+  const name = (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
+  throw new ValueError(
+    'dtype',
+    `an NDArray holds Float32Array, Float64Array or Int32Array data, got ${name}`,
+  );
 }
 
 /** The type of `a op b`: the wider float wins; two int32 operands stay int32. */

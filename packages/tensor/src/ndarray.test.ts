@@ -179,3 +179,18 @@ test('concat, stack and pad place every element where the definition says', () =
   );
   assert.throws(() => concat([]), /concat: needs at least one array/);
 });
+
+test('an unknown dtype or a foreign typed array is a ValueError naming it, not a deep TypeError', () => {
+  assert.throws(
+    () => new NDArray(new Uint8Array(3) as never, [3]),
+    (e: unknown) => e instanceof ValueError && /Uint8Array/.test((e as Error).message),
+  );
+  assert.throws(
+    () => zeros([2], 'float16' as never),
+    (e: unknown) => e instanceof ValueError && /unknown dtype "float16"/.test((e as Error).message),
+  );
+  assert.throws(
+    () => zeros([2]).astype('int8' as never),
+    (e: unknown) => e instanceof ValueError && /unknown dtype "int8"/.test((e as Error).message),
+  );
+});

@@ -16,6 +16,7 @@ export class NDArray {
   readonly offset: number;
 
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    dtypeOf(data); // refuses a Uint8Array, a plain array, … by name, here rather than deep in a kernel
     const checked = checkShape('NDArray', shape);
     const st = strides ? strides.slice() : contiguousStrides(checked);
     if (st.length !== checked.length) {

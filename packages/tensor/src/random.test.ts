@@ -90,3 +90,11 @@ test('bad arguments are refused with the op named', () => {
   assert.throws(() => g.seed(Number.NaN), /Random.seed: seed must be a finite number/);
   assert.throws(() => g.setState([1, 2]), /Random.setState/);
 });
+
+test('setState refuses the all-zero state, which would draw only zeros', () => {
+  assert.throws(() => new Random(1).setState([0, 0, 0, 0]), /all-zero state/);
+  assert.throws(() => new Random(1).setState([0, 0, 0, 0, 0.5]), /all-zero state/);
+  const r = new Random(1);
+  r.setState([0, 0, 0, 1]);
+  assert.ok(Number.isInteger(r.nextUint32()));
+});

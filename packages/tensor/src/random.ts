@@ -58,6 +58,12 @@ export class Random {
         'state must be four 32-bit unsigned integers and optionally a finite spare normal',
       );
     }
+    // xoshiro128 maps the all-zero state to itself: every draw would be 0 for ever.
+    if (words.every((v) => v === 0))
+      throw new ValueError(
+        'Random.setState',
+        'the all-zero state is not a state of the generator (it draws only zeros)',
+      );
     [this.s0, this.s1, this.s2, this.s3] = words.map((v) => v | 0) as [number, number, number, number];
     this.spareNormal = spare ?? null;
   }

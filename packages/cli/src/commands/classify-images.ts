@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { classify, type Network, topK } from '@nabla/models';
+import { classify, type Network, printable, topK } from '@nabla/models';
 import { concat } from '@nabla/tensor';
 import { loadModel } from '../model-files.js';
 import { photoToInput, readLabels } from '../photo-input.js';
-import { pngToDigit } from '../png-digit.js';
-import { UserError } from '../user-error.js';
+import { pngToDigit, readPng } from '../png-digit.js';
 
 export interface ClassifyFlags {
   model: string;
@@ -34,9 +32,9 @@ async function classifyPhotos(net: Network, files: readonly string[], flags: Cla
     return;
   }
   for (const r of results) {
-    console.log(`${r.file}:`);
+    console.log(`${printable(r.file)}:`);
     for (const [rank, t] of r.top.entries())
-      console.log(`  ${rank + 1}. ${t.label} (probability ${t.probability.toFixed(4)})`);
+      console.log(`  ${rank + 1}. ${printable(t.label)} (probability ${t.probability.toFixed(4)})`);
   }
 }
 
@@ -48,18 +46,7 @@ export async function classifyImages(files: readonly string[], flags: ClassifyFl
   const { net, meta } = await loadModel(flags.model);
   if (meta.input?.kind === 'photo') return classifyPhotos(net, files, flags);
   const digits = [];
-  for (const file of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(
-        `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      );
-    }
-    digits.push(pngToDigit(bytes, file));
-  }
+  for (const file of files) digits.push(pngToDigit(await readPng(file), file));
   const x = concat(digits, 0);
   const { labels, scores } = classify(net, x.reshape([x.shape[0]!, ...net.inputShape]));
   const results = files.map((file, i) => {
@@ -71,7 +58,10 @@ export async function classifyImages(files: readonly string[], flags: ClassifyFl
     return;
   }
   for (const r of results) {
-    console.log(`${r.file}: ${r.label} (probability ${r.probability.toFixed(4)})`);
-    console.log(`  ${r.probabilities.map((p, c) => `${net.classes[c]}: ${p.toFixed(4)}`).join('  ')}`);
+    // Names from files are printed with their control characters escaped (never raw to a terminal).
+    console.log(`${printable(r.file)}: ${printable(r.label)} (probability ${r.probability.toFixed(4)})`);
+    console.log(
+      `  ${r.probabilities.map((p, c) => `${printable(net.classes[c]!)}: ${p.toFixed(4)}`).join('  ')}`,
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { splitEachLabel } from '@nabla/data';
 import { imageDatastore } from '@nabla/data/node';
 import {
@@ -16,6 +15,7 @@ import { Command } from 'commander';
 import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
 import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
 import { loadModel, photoInput, saveModel } from '../model-files.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { UserError } from '../user-error.js';
 
 export interface FinetuneFlags {
@@ -91,6 +91,7 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
     throw new UserError(`--classes: expected distinct digits 0–9, got '${flags.classes}'`);
   if (!(flags.pretrainedFactor >= 0))
     throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
+  const out = await prepareOutputFolder(flags.out, '--out');
   const { net: pretrained, meta } = await loadModel(flags.from);
   const files = digitFiles({});
   const pick = (part: 'train' | 'test') => {
@@ -134,8 +135,8 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
   console.log(
     `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; test accuracy on the ${test.y.length} official test digits ${flags.classes}: ${acc.toFixed(2)}%`,
   );
-  await saveModel(resolve(flags.out), meta.model, net);
-  console.log(`wrote ${resolve(flags.out)}/model.safetensors and model.json`);
+  await saveModel(out, meta.model, net);
+  console.log(`wrote ${out}/model.safetensors and model.json`);
 }
 
 /**
@@ -148,6 +149,7 @@ async function finetuneImages(flags: FinetuneFlags, dir: string): Promise<void> 
     throw new UserError(`--train-fraction must be in (0, 1), got ${flags.trainFraction}`);
   if (!(flags.pretrainedFactor >= 0))
     throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
+  const out = await prepareOutputFolder(flags.out, '--out');
   const { net: pretrained, meta } = await loadModel(flags.from);
   const [c, h, w] = pretrained.inputShape as [number, number, number];
   if (pretrained.inputShape.length !== 3) throw new UserError(`${flags.from}: not an image network`);
@@ -212,6 +214,6 @@ async function finetuneImages(flags: FinetuneFlags, dir: string): Promise<void> 
   console.log(
     `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; accuracy on the ${testSet.length} held-out pictures: ${acc.toFixed(2)}%${top5}`,
   );
-  await saveModel(resolve(flags.out), meta.model, net, photoInput(net));
-  console.log(`wrote ${resolve(flags.out)}/model.safetensors and model.json`);
+  await saveModel(out, meta.model, net, photoInput(net));
+  console.log(`wrote ${out}/model.safetensors and model.json`);
 }

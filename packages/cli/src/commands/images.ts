@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ImageDatastore, splitEachLabel } from '@nabla/data';
 import { imageDatastore } from '@nabla/data/node';
@@ -15,6 +14,7 @@ import {
 } from '@nabla/models';
 import { Random } from '@nabla/tensor';
 import { loadModel, photoInput, saveModel, writeJson } from '../model-files.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { formatConfusionMatrix } from '../run-report.js';
 import { UserError } from '../user-error.js';
 
@@ -98,6 +98,10 @@ export async function trainImages(flags: TrainImagesFlags): Promise<void> {
   if (!(flags.trainFraction > 0 && flags.trainFraction < 1))
     throw new UserError(`--train-fraction must be in (0, 1), got ${flags.trainFraction}`);
   const [h, w, c] = size as [number, number, number];
+  const out = await prepareOutputFolder(
+    flags.out ?? `runs/lenet-images-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    '--out',
+  );
   const generator = new Random(flags.seed);
   const ds = loadImageFolder(flags, [c, h, w], generator);
   const split = splitEachLabel(ds.labels, flags.trainFraction, { generator });
@@ -125,8 +129,6 @@ export async function trainImages(flags: TrainImagesFlags): Promise<void> {
   );
   console.log(`trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s`);
   const result = report(net, testSet, `the ${testSet.length} held-out pictures`);
-  const out = resolve(flags.out ?? `runs/lenet-images-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  await mkdir(out, { recursive: true });
   await saveModel(out, 'lenet', net, photoInput(net));
   await writeJson(resolve(out, 'metrics.json'), {
     ...result,

@@ -5,6 +5,7 @@ import { EXPORT_OPSET, exportOnnx, importOnnx } from '@nabla/onnx';
 import { Command } from 'commander';
 import { loadModel, photoInput, saveModel } from '../model-files.js';
 import { readLabels } from '../photo-input.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { UserError } from '../user-error.js';
 
 export interface ExportFlags {
@@ -62,6 +63,7 @@ export function importCommand(): Command {
 }
 
 export async function importRun(file: string, flags: ImportFlags): Promise<void> {
+  const out = await prepareOutputFolder(flags.out, '--out');
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -89,7 +91,7 @@ export async function importRun(file: string, flags: ImportFlags): Promise<void>
   });
   if (flags.labels) net.classes = await readLabels(flags.labels, net.classes.length);
   const image = net.inputShape.length === 3;
-  await saveModel(resolve(flags.out), 'onnx', net, image ? photoInput(net) : undefined);
+  await saveModel(out, 'onnx', net, image ? photoInput(net) : undefined);
   console.log(net.summary());
-  console.log(`wrote ${resolve(flags.out)}/model.safetensors and model.json`);
+  console.log(`wrote ${out}/model.safetensors and model.json`);
 }

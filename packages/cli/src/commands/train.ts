@@ -1,16 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import {
   assembleNetwork,
   classify,
   confusionMatrix,
   type LayerSpec,
-  lenetLayers,
-  mlpLayers,
   type Network,
   trainingOptions,
   trainNetwork,
 } from '@nabla/models';
+import { type ModelName, modelLayers } from '../model-layers.js';
 import { type BackendChoice, type BackendFlag, chooseBackend } from '../backend-choice.js';
 import { type LoadedCheckpoint, type RunConfig, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import {
@@ -23,11 +20,12 @@ import {
   splitDigits,
 } from '../digits.js';
 import { saveModel, writeJson } from '../model-files.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { TrainingProgressBar } from '../progress-bar.js';
 import { writeConfusionMatrix, writeProgressChart } from '../run-report.js';
 import { UserError } from '../user-error.js';
 
-export type ModelName = 'lenet' | 'mlp';
+export { type ModelName, modelLayers } from '../model-layers.js';
 
 export interface TrainFlags extends DigitFiles {
   epochs: number;
@@ -56,11 +54,6 @@ export const TRAIN_DEFAULTS = {
   seed: 0,
   validationFrequency: 30,
 } as const;
-
-/** The layers of each model the CLI trains. The MLP sees a digit as 784 numbers. */
-export function modelLayers(model: ModelName): LayerSpec[] {
-  return model === 'lenet' ? lenetLayers() : mlpLayers([784, 128, 64, 10], { normalization: 'zerocenter' });
-}
 
 /** Settings that must stay as the checkpoint has them when a run is resumed. */
 const FIXED_ON_RESUME = [
@@ -123,7 +116,7 @@ export async function train(
         `--epochs ${config.epochs} is fewer than the ${resumed.snapshot.epoch} epochs the checkpoint has already done`,
       );
     }
-    outDir = resolve(flags.out ?? flags.resume);
+    outDir = await prepareOutputFolder(flags.out ?? flags.resume, flags.out ? '--out' : '--resume');
   } else {
     config = {
       model,
@@ -138,7 +131,7 @@ export async function train(
       threads: flags.threads,
       files: digitFiles(flags),
     };
-    outDir = resolve(flags.out ?? defaultOutDir(model));
+    outDir = await prepareOutputFolder(flags.out ?? defaultOutDir(model), '--out');
   }
 
   const backend = await chooseBackend(flags.backend, config.threads ?? 1);
@@ -156,11 +149,17 @@ export async function train(
   const valData = split.validation
     ? { x: asInput(split.validation.x, inputShape), y: split.validation.y }
     : null;
-  await mkdir(outDir, { recursive: true });
 
   let start: LayerSpec[] | Network = layers;
   if (resumed) {
-    const net = assembleNetwork(layers);
+    const order = resumed.snapshot.fixedOrder;
+    if (order && !isPermutation(order, trainData.y.length)) {
+      throw new UserError(
+        `${flags.resume}: the checkpoint's fixedOrder is not an order of the ${trainData.y.length} training digits`,
+      );
+    }
+    // The checkpoint's weights were checked against the layers' plan: build from zeros, then load.
+    const net = assembleNetwork(layers, { initialize: false });
     net.loadStateDict(resumed.weights, { strict: true });
     start = net;
   }
@@ -271,6 +270,17 @@ export async function train(
   );
   console.log(`Plot: ${plot} (and training-progress.html)`);
   console.log(`Model: ${outDir}/model.safetensors, model.json; metrics.json; checkpoint.safetensors`);
+}
+
+/** Whether `order` holds each of 0 … n − 1 exactly once. */
+function isPermutation(order: readonly number[], n: number): boolean {
+  if (order.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of order) {
+    if (!(i >= 0 && i < n) || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
 }
 
 function backendJson(b: BackendChoice) {

@@ -1,9 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadSafetensors } from '@nabla/io/node';
+import { decodeSafetensors, decodeSafetensorsHeader } from '@nabla/io';
+import { readFileForLoad } from '@nabla/io/node';
 import {
   activationMaps,
   alexnet,
+  nameList,
+  printable,
+  refuseNonFinite,
   deepDreamImage,
   encodePng,
   filterGrid,
@@ -20,8 +24,10 @@ import { Command, Option } from 'commander';
 import { digitFiles, loadDigits } from '../digits.js';
 import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
 import { loadModel } from '../model-files.js';
+import { alexnetTensorShapes } from '../alexnet-shapes.js';
+import { prepareOutputFolder } from '../output-folder.js';
 import { photoToInput } from '../photo-input.js';
-import { pngToDigit } from '../png-digit.js';
+import { pngToDigit, readPng } from '../png-digit.js';
 import { UserError } from '../user-error.js';
 
 export interface VisualizeFlags {
@@ -82,8 +88,8 @@ export function visualizeCommand(): Command {
 }
 
 export async function visualize(flags: VisualizeFlags): Promise<void> {
+  await prepareOutputFolder(flags.out, '--out');
   const net = await loadNetwork(flags);
-  await mkdir(flags.out, { recursive: true });
   const write = async (name: string, image: RasterImage) => {
     const path = join(flags.out, name);
     await writeFile(path, encodePng(image));
@@ -125,10 +131,35 @@ export async function visualize(flags: VisualizeFlags): Promise<void> {
 async function loadNetwork(flags: VisualizeFlags): Promise<Network> {
   if (flags.model) return (await loadModel(flags.model)).net;
   if (!flags.alexnet) throw new UserError('visualize needs --model <dir> or --alexnet <weights.safetensors>');
-  const weights = (await loadSafetensors(flags.alexnet)).tensors;
-  const fc8 = weights.get('classifier.6.weight');
+  // The header first: the number of classes it implies, and every tensor's name and shape, are
+  // checked against AlexNet's before the network (61 million weights) or any tensor is allocated.
+  const bytes = await readFileForLoad(flags.alexnet);
+  const header = decodeSafetensorsHeader(bytes, flags.alexnet);
+  const fc8 = header.entries.find((e) => e.name === 'classifier.6.weight');
   if (!fc8) throw new UserError(`${flags.alexnet}: no tensor classifier.6.weight: not AlexNet weights`);
-  const net = alexnet({ numClasses: fc8.shape[0]! });
+  const [numClasses, fc8In] = fc8.shape;
+  if (fc8.shape.length !== 2 || fc8In !== 4096 || !(numClasses! >= 1 && numClasses! <= MAX_ALEXNET_CLASSES))
+    throw new UserError(
+      `${flags.alexnet}: classifier.6.weight is [${fc8.shape.join(',')}]; AlexNet's is [classes,4096] with 1 to ${MAX_ALEXNET_CLASSES} classes`,
+    );
+  const expected = alexnetTensorShapes(numClasses!);
+  const given = new Map(header.entries.map((e) => [e.name, e.shape]));
+  const missing = [...expected.keys()].filter((k) => !given.has(k));
+  expected.set('input.mean', given.get('input.mean') ? [3, 227, 227] : []);
+  if (!given.has('input.mean')) expected.delete('input.mean');
+  const unexpected = [...given.keys()].filter((k) => !expected.has(k));
+  const misshaped = [...expected]
+    .filter(([k, s]) => given.has(k) && given.get(k)!.join(',') !== s.join(','))
+    .map(([k, s]) => `${k} is [${given.get(k)!.join(',')}], needs [${s.join(',')}]`);
+  const problems = [
+    ...(missing.length ? [`missing ${nameList(missing)}`] : []),
+    ...(unexpected.length ? [`unexpected ${nameList(unexpected)}`] : []),
+    ...(misshaped.length ? [nameList(misshaped, '; ')] : []),
+  ];
+  if (problems.length) throw new UserError(`${flags.alexnet}: not AlexNet weights: ${problems.join('; ')}`);
+  const weights = decodeSafetensors(bytes, flags.alexnet).tensors;
+  refuseNonFinite(weights, flags.alexnet);
+  const net = alexnet({ numClasses: numClasses! });
   if (!weights.has('input.mean')) {
     const mean = new Float32Array(3 * 227 * 227);
     for (let c = 0; c < 3; c++) mean.fill(IMAGENET_MEAN[c]!, c * 227 * 227, (c + 1) * 227 * 227);
@@ -143,7 +174,7 @@ async function loadNetwork(flags: VisualizeFlags): Promise<Network> {
 async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray> {
   const [c, h, w] = net.inputShape as [number, number, number];
   if (flags.image) {
-    const bytes = new Uint8Array(await readFile(flags.image));
+    const bytes = await readPng(flags.image);
     if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
     // Any other image network: a PNG or JPEG photo resized to its input (0 … 255), as classify reads it.
     return photoToInput(flags.image, net);
@@ -158,6 +189,9 @@ async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray>
     .reshape([1, 28, 28]);
 }
 
+/** The most classes an AlexNet weights file may have (ImageNet's 1,000, with room). */
+const MAX_ALEXNET_CLASSES = 100_000;
+
 /** The last layer with a module (the scores): what 'output' means for --dream. */
 function outputLayer(net: Network): string {
   const row = [...net.layerRows].reverse().find((r) => r.modules.length > 0);
@@ -170,9 +204,13 @@ function parseChannels(text: string | undefined, fallback: number): number[] {
   const out: number[] = [];
   for (const part of text.split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
-    if (!m) throw new UserError(`--channels: expected numbers or ranges like 0-9,12, got '${text}'`);
+    if (!m)
+      throw new UserError(`--channels: expected numbers or ranges like 0-9,12, got '${printable(text, 60)}'`);
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
+    // The count is checked before the range is listed: 0-1000000000 must not build a billion numbers.
+    if (b - a + 1 + out.length > 256)
+      throw new UserError(`--channels: between 1 and 256 channels, got more (${m[0].trim()})`);
     for (let k = a; k <= b; k++) out.push(k);
   }
   if (out.length === 0 || out.length > 256)

@@ -32,3 +32,16 @@ test('readIdxFile reads raw and .gz files and names the path in its refusals', (
   });
   assert.throws(() => readIdxFile(dir), { message: /is a directory/ });
 });
+
+test('readIdxFile refuses a device, a FIFO and an oversized file before reading a byte', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { truncateSync } = await import('node:fs');
+  assert.throws(() => readIdxFile('/dev/zero'), /cannot read \/dev\/zero: not a regular file/);
+  const fifo = join(dir, 'fifo-idx');
+  execFileSync('mkfifo', [fifo]);
+  assert.throws(() => readIdxFile(fifo), /fifo-idx: not a regular file/);
+  const big = join(dir, 'big-idx');
+  writeFileSync(big, '');
+  truncateSync(big, 2 ** 31); // sparse
+  assert.throws(() => readIdxFile(big), /big-idx: 2147483648 bytes is more than the limit of 1073741824/);
+});

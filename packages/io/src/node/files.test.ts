@@ -49,3 +49,29 @@ test('saveCheckpoint/loadCheckpoint round trip; a flipped data byte on disk is r
   writeFileSync(path, bytes);
   await assert.rejects(loadCheckpoint(path), /checkpoint is corrupted/);
 });
+
+test('a loader refuses what is not a regular file, and a file over its cap, before reading it', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { symlinkSync, truncateSync } = await import('node:fs');
+  const { readFileForLoad, readFileForLoadSync } = await import('./index.js');
+  const fifo = join(dir, 'fifo.safetensors');
+  execFileSync('mkfifo', [fifo]);
+  // A FIFO with no writer: opening it for reading would block for ever without O_NONBLOCK.
+  await assert.rejects(loadSafetensors(fifo), /fifo\.safetensors: cannot read: not a regular file/);
+  const zero = join(dir, 'zero.safetensors');
+  symlinkSync('/dev/zero', zero);
+  await assert.rejects(loadSafetensors(zero), /zero\.safetensors: cannot read: not a regular file/);
+  assert.throws(() => readFileForLoadSync(zero), FormatError);
+  const big = join(dir, 'big.json');
+  writeFileSync(big, '');
+  truncateSync(big, 2 ** 30); // sparse: no disk used, and never read
+  await assert.rejects(
+    readFileForLoad(big, { maxBytes: 1024, what: 'model description' }),
+    /big\.json: cannot read: 1073741824 bytes is more than the 1024 bytes a model description may have/,
+  );
+  await assert.rejects(readFileForLoad(dir), /is a directory/);
+  const small = join(dir, 'small.bin');
+  writeFileSync(small, new Uint8Array([1, 2, 3]));
+  assert.deepEqual(await readFileForLoad(small, { maxBytes: 3 }), new Uint8Array([1, 2, 3]));
+  assert.deepEqual(readFileForLoadSync(small), new Uint8Array([1, 2, 3]));
+});

@@ -13,5 +13,5 @@ export {
   type RunPythonOptions,
   runPython,
 } from './python.js';
-export { readFileForLoad } from './read-file.js';
+export { MAX_LOAD_BYTES, type ReadFileOptions, readFileForLoad, readFileForLoadSync } from './read-file.js';
 export { loadSafetensors, saveSafetensors } from './safetensors-file.js';
