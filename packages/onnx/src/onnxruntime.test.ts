@@ -10,6 +10,7 @@ import {
   convolution2dLayer,
   crossChannelNormalizationLayer,
   dropoutLayer,
+  featureInputLayer,
   fullyConnectedLayer,
   imageInputLayer,
   type LayerSpec,
@@ -94,6 +95,18 @@ test('the MLP with z-score input normalization and sigmoid, and a regression MLP
   net.fitNormalization(data);
   randomizeState(net, 4);
   await check(net, data.slice([[0, 7]]).contiguous(), 'MLP');
+  // Batch norm over features ([N, F], BatchNorm1d) and leaky ReLU between fully connected layers.
+  const bn = assembleNetwork([
+    featureInputLayer(7),
+    fullyConnectedLayer(9),
+    batchNormalizationLayer(),
+    leakyReluLayer(0.2),
+    fullyConnectedLayer(4),
+    softmaxLayer(),
+    classificationLayer(),
+  ]);
+  randomizeState(bn, 8);
+  await check(bn, randomArray([5, 7], 9), 'MLP with batch norm');
   const reg = mlp([6, 8, 3], { activation: 'tanh', output: 'regression' });
   randomizeState(reg, 5);
   await check(reg, randomArray([4, 6], 6), 'regression MLP');
