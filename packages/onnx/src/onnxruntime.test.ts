@@ -89,7 +89,7 @@ test('LeNet (conv, batch norm with its statistics, ReLU, max pooling, fully conn
   await check(net, randomArray([3, 1, 28, 28], 2, 0, 1), 'LeNet');
 });
 
-test('the MLP with z-score input normalization and sigmoid, and a regression MLP with tanh, run as in Nabla', async () => {
+test('the MLP with z-score input normalization and sigmoid, an MLP with batch norm and leaky ReLU, and a regression MLP with tanh, run as in Nabla', async () => {
   const net = mlp([12, 16, 9, 5], { activation: 'sigmoid', normalization: 'zscore' });
   const data = randomArray([40, 12], 3, -2, 5);
   net.fitNormalization(data);
