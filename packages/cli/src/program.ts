@@ -4,12 +4,14 @@ import { type ClassifyFlags, classifyImages } from './commands/classify-images.j
 import { type CreditFlags, credit } from './commands/credit.js';
 import { type EvaluateFlags, evaluate } from './commands/evaluate.js';
 import { finetuneCommand } from './commands/finetune.js';
+import { evaluateImages, type TrainImagesFlags, trainImages } from './commands/images.js';
 import { type GradcheckFlags, gradcheck } from './commands/gradcheck.js';
+import { exportCommand, importCommand } from './commands/onnx.js';
 import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed, threadCount } from './flag-parsers.js';
-import { isUserError, oneLine, USER_ERROR_EXIT } from './user-error.js';
+import { isUserError, oneLine, USER_ERROR_EXIT, UserError } from './user-error.js';
 import { VERSION } from './version.js';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
@@ -95,7 +97,22 @@ function trainCommand(model: ModelName, description: string): Command {
       '\nWrites into the output folder: model.safetensors, model.json, metrics.json, training-progress.svg/.html,\n' +
         "confusion-matrix.json/.csv and checkpoint.safetensors (rewritten atomically at each epoch's end).",
     )
-    .action(async (flags: TrainFlags, command: Command) => {
+    .option('--images <dir>', 'lenet: train on your own pictures, one sub-folder of PNG/JPEG files per class')
+    .option('--input-size <h,w,c>', 'with --images: the input the pictures are resized to', '28,28,1')
+    .option(
+      '--train-fraction <f>',
+      'with --images: the fraction of each class trained on; the rest is tested',
+      Number,
+      0.7,
+    )
+    .option('--augment', 'with --images: random reflection and shifts each epoch', false)
+    .option('--skip-bad', 'with --images: leave out unreadable pictures (counted) instead of stopping', false)
+    .action(async (flags: TrainFlags & Partial<TrainImagesFlags>, command: Command) => {
+      if (flags.images) {
+        if (model !== 'lenet')
+          throw new UserError('--images trains lenet (an image network); the mlp takes digits');
+        return trainImages(flags as TrainImagesFlags);
+      }
       const explicit = new Set(Object.keys(flags).filter((k) => command.getOptionValueSource(k) === 'cli'));
       await train(
         model,
@@ -137,18 +154,33 @@ export function buildProgram(): Command {
         .requiredOption('--model <dir>', "a training run's folder (model.json + model.safetensors)"),
     )
       .option('--json', 'print one JSON object instead of the report', false)
-      .action((flags: EvaluateFlags) => evaluate(flags)),
+      .option(
+        '--images <dir>',
+        'test on your own pictures instead: one sub-folder per class, named as the classes',
+      )
+      .option(
+        '--skip-bad',
+        'with --images: leave out unreadable pictures (counted) instead of stopping',
+        false,
+      )
+      .action((flags: EvaluateFlags & { images?: string; skipBad: boolean }) =>
+        flags.images ? evaluateImages(flags.model, { ...flags, images: flags.images }) : evaluate(flags),
+      ),
   );
 
   program.addCommand(
     new Command('classify')
-      .description("the digit in each PNG image, with every class's probability")
+      .description("the digit in each PNG image with every class's probability, or a photo's top-5 classes")
       .argument('<images...>', 'PNG files (grayscale or RGB, any size: see below)')
       .requiredOption('--model <dir>', "a training run's folder (model.json + model.safetensors)")
       .option('--json', 'print JSON instead of text', false)
+      .option('--top <k>', 'photo networks: how many of the most probable classes to list', positiveInt, 5)
+      .option('--labels <file>', 'photo networks: class names, one per line (e.g. ImageNet synsets)')
       .addHelpText(
         'after',
-        '\nHow a picture becomes a 28×28 digit: gray by luma (transparency over white); inverted if its border is\n' +
+        '\nA photo network (imported with `nabla import`, or finetuned with --images) reads PNG or JPEG photos,\n' +
+          'resized to its input, and lists the top-k classes.\n' +
+          '\nHow a picture becomes a 28×28 digit: gray by luma (transparency over white); inverted if its border is\n' +
           "light (MNIST is white ink on black); a 28×28 picture is used as it is; any other size has its ink's\n" +
           'bounding box scaled to 20 pixels on the longer side (area averaging) and centred by its centre of mass\n' +
           'in a 28×28 square, as MNIST was made.',
@@ -203,6 +235,8 @@ export function buildProgram(): Command {
   );
   program.addCommand(visualizeCommand());
   program.addCommand(finetuneCommand());
+  program.addCommand(importCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 

@@ -46,10 +46,13 @@ export async function writeConfusionMatrix(
 
 /** The confusion matrix as a text table for the terminal (rows: true class; columns: predicted). */
 export function formatConfusionMatrix(counts: number[][], classes: readonly string[]): string {
-  const width = Math.max(4, ...counts.flat().map((c) => String(c).length)) + 1;
-  const head = `${'true\\pred'.padEnd(10)}${classes.map((c) => c.padStart(width)).join('')}`;
+  // Columns as wide as the longest count or class name (photo classes are words, not digits).
+  const width =
+    Math.max(4, ...counts.flat().map((c) => String(c).length), ...classes.map((c) => c.length)) + 1;
+  const first = Math.max(10, ...classes.map((c) => c.length + 1));
+  const head = `${'true\\pred'.padEnd(first)}${classes.map((c) => c.padStart(width)).join('')}`;
   const rows = counts.map(
-    (row, i) => `${classes[i]!.padEnd(10)}${row.map((c) => String(c).padStart(width)).join('')}`,
+    (row, i) => `${classes[i]!.padEnd(first)}${row.map((c) => String(c).padStart(width)).join('')}`,
   );
   return [head, ...rows].join('\n');
 }

@@ -178,6 +178,7 @@ test('a training run writes its model, metrics, chart, confusion matrix and chec
   ]);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, new RegExp(`Test accuracy: ${metrics.testAccuracy.toFixed(2)}%`));
+  assert.match(e.stdout, /Top-5 accuracy: \d+\.\d\d%/);
   assert.match(e.stdout, /Confusion matrix/);
 
   // classify: a 28×28 grayscale PNG of a test digit gets the class the network gives that digit.

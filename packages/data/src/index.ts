@@ -28,6 +28,23 @@ export {
   type ParseIdxOptions,
   parseIdx,
 } from './idx.js';
+export {
+  type ColorPreprocessing,
+  ImageDatastore,
+  type ImageDatastoreOptions,
+  type ImageSource,
+  imagesFromBytes,
+  type SkippedFile,
+} from './image-datastore.js';
+export {
+  type DecodedImage,
+  decodeImage,
+  type ImageHeader,
+  imageHeader,
+  MAX_IMAGE_PIXELS,
+  MAX_IMAGE_SIDE,
+} from './image-decode.js';
+export { augmentImage, type ImageAugmentation, resizeBilinear } from './image-transform.js';
 export { checkLabels } from './labels.js';
 export {
   boundingBox,

@@ -1,7 +1,7 @@
 import { Linear, type Parameter } from '@nabla/layers';
 import { type Random, ValueError } from '@nabla/tensor';
 import { type Architecture, type LayerRow, Network } from './network.js';
-import { type TrainingInfo, type TrainNetworkExtras, trainNetwork } from './train-network.js';
+import { normalizeRows, type TrainingInfo, type TrainNetworkExtras, trainNetwork } from './train-network.js';
 import type { LabeledData, TrainingOptions } from './training-options.js';
 
 /**
@@ -249,12 +249,27 @@ export async function finetune(
     net.checkInput(d.x, 'finetune');
     return { x: net.normalizeInput(d.x), y: d.y };
   };
+  // With augmentation the view trains on raw batches: augmented first, then normalized with the
+  // pretrained statistics (the order of Matlab's augmentedImageDatastore and input layer).
+  const augment = rest.augment;
+  const per = net.inputShape.reduce((a, b) => a * b, 1);
   const { info } = await trainNetwork(
-    normalized(data),
+    augment ? data : normalized(data),
     view,
     { ...options, validationData: options.validationData ? normalized(options.validationData) : null },
-    // Checkpoints see the real network (with its input.mean), not the view.
-    { ...rest, ...(rest.onEpochEnd ? { onEpochEnd: (s) => rest.onEpochEnd!(s, net) } : {}) },
+    {
+      ...rest,
+      // Checkpoints see the real network (with its input.mean), not the view.
+      ...(rest.onEpochEnd ? { onEpochEnd: (s) => rest.onEpochEnd!(s, net) } : {}),
+      ...(augment
+        ? {
+            augment: (batch: Float32Array, rows: Int32Array) => {
+              augment(batch, rows);
+              normalizeRows(net, batch, per);
+            },
+          }
+        : {}),
+    },
   );
   net.eval();
   return { net, info };

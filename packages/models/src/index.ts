@@ -17,7 +17,16 @@ export {
 export * from './visualization/index.js';
 export * from './layer-specs.js';
 export { lenet, lenetLayers } from './lenet.js';
-export { accuracy, confusionMatrix, type MeanAndStd, meanAndStd, rocAuc, totalCost } from './metrics.js';
+export {
+  accuracy,
+  confusionMatrix,
+  type MeanAndStd,
+  meanAndStd,
+  rocAuc,
+  topK,
+  topKAccuracy,
+  totalCost,
+} from './metrics.js';
 export { type Activation, mlp, mlpLayers } from './mlp.js';
 export {
   type Architecture,

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from '@nabla/tensor';
+import { type NDArray, ShapeError, ValueError } from '@nabla/tensor';
 
 function sameLength(op: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new ShapeError(op, `${a.length} predictions but ${b.length} labels`);
@@ -11,6 +11,59 @@ export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
   return correct / labels.length;
+}
+
+/**
+ * The k classes with the highest scores for each example, best first: the course's "top-5"
+ * answers. Ties go to the lower class index, as argmax (and so classify) breaks them.
+ */
+export function topK(scores: NDArray, k: number): Int32Array[] {
+  const [n, classes] = checkScores('topK', scores, k);
+  const v = scores.contiguous().values();
+  const out: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: classes }, (_, c) => c);
+    row.sort((a, b) => v[i * classes + b]! - v[i * classes + a]! || a - b);
+    out.push(Int32Array.from(row.slice(0, k)));
+  }
+  return out;
+}
+
+/**
+ * Top-k accuracy: the fraction of examples whose true class is among the k highest scores — the
+ * measure ImageNet results quote as top-5 (error = 1 − top-5 accuracy). For k = 1 it is accuracy
+ * of classify's labels. A class is in the top k when fewer than k classes outrank it, counting a
+ * tied class of lower index as outranking (argmax's rule), so ties never inflate the figure.
+ */
+export function topKAccuracy(scores: NDArray, labels: ArrayLike<number>, k: number): number {
+  const [n, classes] = checkScores('topKAccuracy', scores, k);
+  if (labels.length !== n)
+    throw new ShapeError('topKAccuracy', `${n} score rows but ${labels.length} labels`);
+  const v = scores.contiguous().values();
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const t = labels[i]!;
+    if (!(Number.isInteger(t) && t >= 0 && t < classes))
+      throw new ValueError('topKAccuracy', `label ${t} at example ${i} is outside [0, ${classes - 1}]`);
+    const s = v[i * classes + t]!;
+    let above = 0;
+    for (let c = 0; c < classes; c++) {
+      const x = v[i * classes + c]!;
+      if (x > s || (x === s && c < t)) above++;
+    }
+    if (above < k) hits++;
+  }
+  return hits / n;
+}
+
+function checkScores(op: string, scores: NDArray, k: number): [number, number] {
+  if (scores.ndim !== 2)
+    throw new ShapeError(op, `scores must be [N, classes], got [${scores.shape.join(',')}]`);
+  const [n, classes] = scores.shape as [number, number];
+  if (n === 0) throw new ValueError(op, 'needs at least one example');
+  if (!Number.isInteger(k) || k < 1 || k > classes)
+    throw new ValueError(op, `k must be an integer in [1, ${classes}], got ${k}`);
+  return [n, classes];
 }
 
 /** counts[true][predicted]: rows are the true classes, columns the predicted ones. */

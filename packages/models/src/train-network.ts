@@ -59,6 +59,12 @@ export interface TrainNetworkExtras {
   onEpochEnd?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
   /** Where `plots: 'training-progress'` draws (default: a page served on 127.0.0.1 in Node). */
   plot?: TrainingProgressPlotFactory;
+  /**
+   * Data augmentation (Matlab's augmentedImageDatastore): called on each training mini-batch of
+   * raw inputs [rows, ...inputShape], before the input normalization, to transform it in place
+   * with fresh random draws. Validation data is never augmented.
+   */
+  augment?: (batch: Float32Array, rows: Int32Array) => void;
 }
 
 /**
@@ -96,6 +102,8 @@ export async function trainNetwork(
   // Normalize the training set once: the same arithmetic as the input layer applies per batch.
   const inputs = net.normalizeInput(data.x).contiguous();
   const perExample = net.inputShape.reduce((a, b) => a * b, 1);
+  // With augmentation, batches are drawn from the raw inputs, augmented, then normalized.
+  const raw = extras.augment ? (data.x.astype('float32').contiguous().values() as Float32Array) : null;
   const params = net.body.parameters();
   const optimizer = makeOptimizer(params, options);
 
@@ -145,7 +153,11 @@ export async function trainNetwork(
 
     for (let b = 0; b < batchesPerEpoch; b++) {
       const rows = order.subarray(b * options.miniBatchSize, (b + 1) * options.miniBatchSize);
-      gatherRows(inputs.data, perExample, rows, batchX);
+      if (raw) {
+        gatherRows(raw, perExample, rows, batchX);
+        extras.augment!(batchX, rows);
+        normalizeRows(net, batchX, perExample);
+      } else gatherRows(inputs.data, perExample, rows, batchX);
       const x = new Tensor(nd.fromTypedArray(batchX, batchShape), false);
       const target = gatherTargets(data.y, rows);
 
@@ -369,6 +381,17 @@ export function checkData(op: string, net: Network, data: LabeledData): number {
     if (nd.hasNonFinite(data.y)) throw new ValueError(op, 'the targets contain NaN or Infinity');
   }
   return n;
+}
+
+/** The input layer's normalization on a gathered batch: (x − μ) and ÷ σ, rounded to float32 as normalizeInput. */
+export function normalizeRows(net: Network, batch: Float32Array, per: number): void {
+  const mean = net.mean ? (net.mean.contiguous().values() as Float32Array) : null;
+  const std = net.std ? (net.std.contiguous().values() as Float32Array) : null;
+  if (!mean) return;
+  for (let i = 0; i < batch.length; i++) {
+    const centred = Math.fround(batch[i]! - mean[i % per]!);
+    batch[i] = std ? centred / std[i % per]! : centred;
+  }
 }
 
 function gatherRows(src: nd.TypedArray, per: number, rows: Int32Array, out: Float32Array): void {

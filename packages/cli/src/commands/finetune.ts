@@ -1,4 +1,5 @@
 import { splitEachLabel } from '@nabla/data';
+import { imageDatastore } from '@nabla/data/node';
 import {
   accuracy,
   classify,
@@ -6,13 +7,14 @@ import {
   freezeLayers,
   replaceHead,
   setLearnRateFactors,
+  topKAccuracy,
   trainingOptions,
 } from '@nabla/models';
 import { Random } from '@nabla/tensor';
 import { Command } from 'commander';
 import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
 import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
-import { loadModel, saveModel } from '../model-files.js';
+import { loadModel, photoInput, saveModel } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
 import { UserError } from '../user-error.js';
 
@@ -27,6 +29,11 @@ export interface FinetuneFlags {
   pretrainedFactor: number;
   freeze: boolean;
   seed: number;
+  /** A folder with one sub-folder of PNG/JPEG pictures per class, instead of digits. */
+  images?: string;
+  trainFraction: number;
+  augment: boolean;
+  skipBad: boolean;
 }
 
 /** `nabla finetune --from DIR`: a new head for new classes, trained on a few labelled digits. */
@@ -50,6 +57,26 @@ export function finetuneCommand(): Command {
     )
     .option('--freeze', 'freeze the pretrained layers (only the new head learns)', false)
     .option('--seed <n>', 'seed of the digits drawn, the new head and the shuffles', seed, 0)
+    .option(
+      '--images <dir>',
+      'your own pictures: one sub-folder of PNG/JPEG files per class (the folder names are the classes)',
+    )
+    .option(
+      '--train-fraction <f>',
+      'with --images: the fraction of each class trained on (splitEachLabel); the rest is tested',
+      Number,
+      0.7,
+    )
+    .option(
+      '--augment',
+      'with --images: random reflection and ±30-pixel shifts (per 227 pixels) each epoch',
+      false,
+    )
+    .option(
+      '--skip-bad',
+      'with --images: leave out unreadable pictures and empty class folders (counted) instead of stopping',
+      false,
+    )
     .addHelpText(
       'after',
       '\nKeeps the pretrained input normalization. Tests on the official MNIST test digits of the new classes and\nwrites model.safetensors and model.json (classes named by digit) into --out.',
@@ -58,6 +85,7 @@ export function finetuneCommand(): Command {
 }
 
 export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
+  if (flags.images) return finetuneImages(flags, flags.images);
   const digits = flags.classes.split(',').map((s) => Number(s.trim()));
   if (digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9) || new Set(digits).size !== digits.length)
     throw new UserError(`--classes: expected distinct digits 0–9, got '${flags.classes}'`);
@@ -108,5 +136,84 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
     `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; test accuracy on the ${test.y.length} official test digits ${flags.classes}: ${acc.toFixed(2)}%`,
   );
   await saveModel(out, meta.model, net);
+  console.log(`wrote ${out}/model.safetensors and model.json`);
+}
+
+/**
+ * `nabla finetune --from DIR --images PICS`: the course's transfer learning on your own pictures —
+ * imageDatastore of the class folders, splitEachLabel into training and test parts, the head
+ * replaced for the folders' classes, the pretrained layers frozen or slowed, optional augmentation.
+ */
+async function finetuneImages(flags: FinetuneFlags, dir: string): Promise<void> {
+  if (!(flags.trainFraction > 0 && flags.trainFraction < 1))
+    throw new UserError(`--train-fraction must be in (0, 1), got ${flags.trainFraction}`);
+  if (!(flags.pretrainedFactor >= 0))
+    throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
+  const out = await prepareOutputFolder(flags.out, '--out');
+  const { net: pretrained, meta } = await loadModel(flags.from);
+  const [c, h, w] = pretrained.inputShape as [number, number, number];
+  if (pretrained.inputShape.length !== 3) throw new UserError(`${flags.from}: not an image network`);
+  const generator = new Random(flags.seed);
+  const shift = Math.round((30 * w) / 227);
+  const ds = imageDatastore(dir, {
+    outputSize: [h, w, c],
+    colorPreprocessing: c === 3 ? 'gray2rgb' : 'rgb2gray',
+    onBadFile: flags.skipBad ? 'skip' : 'error',
+    generator,
+    ...(flags.augment
+      ? {
+          augmentation: {
+            randXReflection: true,
+            randXTranslation: [-shift, shift],
+            randYTranslation: [-shift, shift],
+          },
+        }
+      : {}),
+  });
+  console.log(
+    `${dir}: ${ds.length} pictures in ${ds.classes.length} classes (${ds
+      .countEachLabel()
+      .map((e) => `${e.label} ${e.count}`)
+      .join(', ')})${ds.skipped.length ? `, ${ds.skipped.length} skipped` : ''}`,
+  );
+  for (const s of ds.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
+  const split = splitEachLabel(ds.labels, flags.trainFraction, { generator });
+  if (split.first.length === 0 || split.second.length === 0)
+    throw new UserError(
+      `--train-fraction ${flags.trainFraction} leaves no pictures to ${split.first.length === 0 ? 'train' : 'test'} on`,
+    );
+  const trainSet = ds.subset(split.first);
+  const testSet = ds.subset(split.second);
+  const net = replaceHead(pretrained, ds.classes.length, { classes: ds.classes, generator });
+  const head = net.layerRows.filter((r) => r.learnables > 0).at(-1)!.name;
+  if (flags.freeze) freezeLayers(net, ['*'], { except: [head] });
+  else if (flags.pretrainedFactor !== 1) setLearnRateFactors(net, { '*': flags.pretrainedFactor, [head]: 1 });
+  console.log(
+    `finetuning ${meta.model} from ${flags.from}: head '${head}' → ${ds.classes.length} classes, ${trainSet.length} training pictures, ` +
+      (flags.freeze
+        ? 'pretrained layers frozen'
+        : `pretrained layers at learn-rate factor ${flags.pretrainedFactor}`),
+  );
+  const augment = trainSet.augmenter();
+  const { info } = await finetune(
+    net,
+    trainSet.toLabeledData(),
+    trainingOptions('sgdm', {
+      maxEpochs: flags.epochs,
+      miniBatchSize: Math.min(flags.batchSize, trainSet.length),
+      initialLearnRate: flags.lr,
+      seed: flags.seed,
+      verbose: false,
+    }),
+    augment ? { augment } : {},
+  );
+  const { labels, scores } = classify(net, testSet.images, { batchSize: 8 });
+  const acc = 100 * accuracy(labels, testSet.labels);
+  const top5 =
+    ds.classes.length > 5 ? `, top-5 ${(100 * topKAccuracy(scores, testSet.labels, 5)).toFixed(2)}%` : '';
+  console.log(
+    `trained ${info.iterations} iterations in ${info.durationSeconds.toFixed(1)} s; accuracy on the ${testSet.length} held-out pictures: ${acc.toFixed(2)}%${top5}`,
+  );
+  await saveModel(out, meta.model, net, photoInput(net));
   console.log(`wrote ${out}/model.safetensors and model.json`);
 }

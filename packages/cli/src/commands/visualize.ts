@@ -14,7 +14,6 @@ import {
   imageRasters,
   type Network,
   type RasterImage,
-  resizeBilinear,
   resolveLayer,
   tileImages,
   upscale,
@@ -26,8 +25,9 @@ import { digitFiles, loadDigits } from '../digits.js';
 import { nonNegativeInt, positiveInt, seed } from '../flag-parsers.js';
 import { loadModel } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
-import { decodePngRgba, pngToDigit, readPng } from '../png-digit.js';
 import { alexnetTensorShapes } from '../alexnet-shapes.js';
+import { photoToInput } from '../photo-input.js';
+import { pngToDigit, readPng } from '../png-digit.js';
 import { UserError } from '../user-error.js';
 
 export interface VisualizeFlags {
@@ -64,7 +64,10 @@ export function visualizeCommand(): Command {
       'an AlexNet weights file (.safetensors, PyTorch names features.0.weight …)',
     )
     .requiredOption('--out <dir>', 'folder for the PNGs')
-    .option('--image <png>', 'the image whose activations are drawn (default: an official MNIST test digit)')
+    .option(
+      '--image <file>',
+      'the PNG or JPEG image whose activations are drawn (default: an official MNIST test digit)',
+    )
     .option('--test-index <n>', 'which MNIST test digit, when no --image', nonNegativeInt, 0)
     .option('--no-filters', "skip the first conv layer's filters")
     .option('--no-activations', 'skip the activation maps')
@@ -173,12 +176,8 @@ async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray>
   if (flags.image) {
     const bytes = await readPng(flags.image);
     if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
-    if (c !== 3) throw new UserError(`visualize: a ${c}-channel network takes no PNG image here`);
-    const png = decodePngRgba(bytes, flags.image);
-    const planar = new Float32Array(3 * png.width * png.height);
-    for (let i = 0; i < png.width * png.height; i++)
-      for (let k = 0; k < 3; k++) planar[k * png.width * png.height + i] = png.data[4 * i + k]!;
-    return resizeBilinear(nd.fromTypedArray(planar, [3, png.height, png.width]), h, w).contiguous();
+    // Any other image network: a PNG or JPEG photo resized to its input (0 … 255), as classify reads it.
+    return photoToInput(flags.image, net);
   }
   if (c !== 1 || h !== 28 || w !== 28) throw new UserError('visualize: give --image <png> for this network');
   const test = loadDigits(digitFiles({}), 'test');

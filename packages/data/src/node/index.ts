@@ -12,3 +12,4 @@ export {
   mnistDataDir,
 } from './mnist.js';
 export { readBytes, readIdxFile } from './read-idx-file.js';
+export { IMAGE_EXTENSIONS, imageDatastore } from './image-folder.js';
