@@ -1,0 +1,279 @@
+import { gemm } from './gemm';
+
+/**
+ * The three convolution kernels as matrix products, one image and one group at a time
+ * (Ci/g input and Co/g output channels, K = Ci/g·kh·kw taps, P = Ho·Wo windows):
+ *
+ *   forward          Y[n]_g (Co/g × P) = W_g (Co/g × K) · X̂[n]_g (K × P)
+ *   to the input     dX̂[n]_g (K × P)  = W_gᵀ · dY[n]_g,   then col2im adds dX̂ back onto dx[n]
+ *   to the filter    dW_g (Co/g × K)  += dY[n]_g · X̂[n]_gᵀ, summed over the images in order
+ *
+ * X̂ (im2col) is formed in `cols` (K×P floats). The forward product is written straight into the
+ * NCHW output (its rows are output channels, its columns the pixels of one image), so no
+ * transposition is needed anywhere. All pointers are byte addresses in this module's memory.
+ */
+
+/** Geometry, set once per call by `setGeometry` (too many numbers for one signature). */
+let _N: i32 = 0;
+let CI: i32 = 0;
+let H: i32 = 0;
+let W: i32 = 0;
+let CO: i32 = 0;
+let KH: i32 = 0;
+let KW: i32 = 0;
+let SH: i32 = 0;
+let SW: i32 = 0;
+let PH: i32 = 0;
+let PW: i32 = 0;
+let DH: i32 = 0;
+let DW: i32 = 0;
+let G: i32 = 0;
+let HO: i32 = 0;
+let WO: i32 = 0;
+
+export function setGeometry(
+  n: i32,
+  ci: i32,
+  h: i32,
+  w: i32,
+  co: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  dh: i32,
+  dw: i32,
+  g: i32,
+  ho: i32,
+  wo: i32,
+): void {
+  _N = n;
+  CI = ci;
+  H = h;
+  W = w;
+  CO = co;
+  KH = kh;
+  KW = kw;
+  SH = sh;
+  SW = sw;
+  PH = ph;
+  PW = pw;
+  DH = dh;
+  DW = dw;
+  G = g;
+  HO = ho;
+  WO = wo;
+}
+
+/** Bytes of the im2col buffer one image and group needs (K×P floats). */
+export function colsBytes(): i32 {
+  return (CI / G) * KH * KW * HO * WO * 4;
+}
+
+/** The output columns ox with 0 ≤ ox·SW − PW + j·DW < W: [lo, hi). */
+function firstInside(j: i32): i32 {
+  // Smallest ox with ox·SW ≥ PW − j·DW.
+  const need = PW - j * DW;
+  return need <= 0 ? 0 : (need + SW - 1) / SW;
+}
+function endInside(j: i32): i32 {
+  // Smallest ox with ox·SW − PW + j·DW ≥ W, capped at WO.
+  const need = W + PW - j * DW;
+  if (need <= 0) return 0;
+  return min(WO, (need + SW - 1) / SW);
+}
+
+/**
+ * im2col for one image and group: cols[(c·KH·KW + i·KW + j)·P + oy·WO + ox] is the input pixel
+ * under tap (i, j) of channel c when the window sits at (oy, ox); zero in the padding.
+ */
+function im2col(x: usize, channels: i32, cols: usize): void {
+  const P = HO * WO;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const xc = x + <usize>(c * H * W) * 4;
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++, row++) {
+        const lo = firstInside(j);
+        const hi = max(lo, endInside(j));
+        const base = cols + <usize>(row * P) * 4;
+        for (let oy = 0; oy < HO; oy++) {
+          const y = oy * SH - PH + i * DH;
+          const o = base + <usize>(oy * WO) * 4;
+          if (y < 0 || y >= H) {
+            memory.fill(o, 0, <usize>WO * 4);
+            continue;
+          }
+          if (lo > 0) memory.fill(o, 0, <usize>lo * 4);
+          if (hi < WO) memory.fill(o + <usize>hi * 4, 0, <usize>(WO - hi) * 4);
+          const src = xc + <usize>(y * W - PW + j * DW) * 4;
+          if (SW === 1) {
+            memory.copy(o + <usize>lo * 4, src + <usize>lo * 4, <usize>(hi - lo) * 4);
+          } else {
+            for (let ox = lo; ox < hi; ox++)
+              store<f32>(o + <usize>ox * 4, load<f32>(src + <usize>(ox * SW) * 4));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** col2im: the adjoint of im2col, each entry of cols added onto the pixel it was read from. */
+function col2imAdd(cols: usize, channels: i32, dx: usize): void {
+  const P = HO * WO;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const xc = dx + <usize>(c * H * W) * 4;
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++, row++) {
+        const lo = firstInside(j);
+        const hi = max(lo, endInside(j));
+        const base = cols + <usize>(row * P) * 4;
+        for (let oy = 0; oy < HO; oy++) {
+          const y = oy * SH - PH + i * DH;
+          if (y < 0 || y >= H) continue;
+          const o = base + <usize>(oy * WO) * 4;
+          const dst = xc + <usize>(y * W - PW + j * DW) * 4;
+          if (SW === 1) {
+            let ox = lo;
+            for (; ox + 4 <= hi; ox += 4) {
+              const at = dst + <usize>ox * 4;
+              v128.store(at, f32x4.add(v128.load(at), v128.load(o + <usize>ox * 4)));
+            }
+            for (; ox < hi; ox++) {
+              const at = dst + <usize>ox * 4;
+              store<f32>(at, load<f32>(at) + load<f32>(o + <usize>ox * 4));
+            }
+          } else {
+            for (let ox = lo; ox < hi; ox++) {
+              const at = dst + <usize>(ox * SW) * 4;
+              store<f32>(at, load<f32>(at) + load<f32>(o + <usize>ox * 4));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Whether X̂ is x itself: a 1×1 kernel with unit stride and no padding reads each pixel once, in place. */
+function colsAreInput(): bool {
+  return KH === 1 && KW === 1 && SH === 1 && SW === 1 && PH === 0 && PW === 0;
+}
+
+/** out[N, Co, Ho, Wo] = Σ x ⋆ w for images [n0, n1) (out and x point at image 0). */
+export function conv2dForward(
+  x: usize,
+  w: usize,
+  out: usize,
+  n0: i32,
+  n1: i32,
+  cols: usize,
+  scratch: usize,
+): void {
+  const cig = CI / G;
+  const cog = CO / G;
+  const K = cig * KH * KW;
+  const P = HO * WO;
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      const xg = x + <usize>((n * CI + g * cig) * H * W) * 4;
+      let b = cols;
+      if (colsAreInput()) b = xg;
+      else im2col(xg, cig, cols);
+      gemm(
+        cog,
+        P,
+        K,
+        w + <usize>(g * cog * K) * 4,
+        K,
+        1,
+        b,
+        P,
+        1,
+        out + <usize>((n * CO + g * cog) * P) * 4,
+        P,
+        false,
+        scratch,
+      );
+    }
+  }
+}
+
+/** dx[N, Ci, H, W] = the transpose of the convolution applied to dy, for images [n0, n1). */
+export function conv2dBackwardInput(
+  dy: usize,
+  w: usize,
+  dx: usize,
+  n0: i32,
+  n1: i32,
+  cols: usize,
+  scratch: usize,
+): void {
+  const cig = CI / G;
+  const cog = CO / G;
+  const K = cig * KH * KW;
+  const P = HO * WO;
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      const dxg = dx + <usize>((n * CI + g * cig) * H * W) * 4;
+      const wg = w + <usize>(g * cog * K) * 4;
+      const dyg = dy + <usize>((n * CO + g * cog) * P) * 4;
+      if (colsAreInput()) {
+        // dX̂ is dx itself: the product writes the gradient directly.
+        gemm(K, P, cog, wg, 1, K, dyg, P, 1, dxg, P, false, scratch);
+        continue;
+      }
+      gemm(K, P, cog, wg, 1, K, dyg, P, 1, cols, P, false, scratch);
+      memory.fill(dxg, 0, <usize>(cig * H * W) * 4);
+      col2imAdd(cols, cig, dxg);
+    }
+  }
+}
+
+/**
+ * dw[Co, Ci/g, kh, kw] = Σ_n dY[n]·X̂[n]ᵀ over images [n0, n1), each image's product added in
+ * image order (dw is cleared first).
+ */
+export function conv2dBackwardFilter(
+  x: usize,
+  dy: usize,
+  dw: usize,
+  n0: i32,
+  n1: i32,
+  cols: usize,
+  scratch: usize,
+): void {
+  const cig = CI / G;
+  const cog = CO / G;
+  const K = cig * KH * KW;
+  const P = HO * WO;
+  memory.fill(dw, 0, <usize>(CO * K) * 4);
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      const xg = x + <usize>((n * CI + g * cig) * H * W) * 4;
+      let b = cols;
+      if (colsAreInput()) b = xg;
+      else im2col(xg, cig, cols);
+      // op(B)(p = pixel, j = tap) = X̂[tap, pixel]: the transposed read of cols.
+      gemm(
+        cog,
+        K,
+        P,
+        dy + <usize>((n * CO + g * cog) * P) * 4,
+        P,
+        1,
+        b,
+        1,
+        P,
+        dw + <usize>(g * cog * K) * 4,
+        K,
+        true,
+        scratch,
+      );
+    }
+  }
+}

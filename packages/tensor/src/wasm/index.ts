@@ -1,0 +1,61 @@
+import type { Backend } from '../backend.js';
+import { applyChannelEpilogue } from '../cpu/epilogue.js';
+import { createCpuBackend } from '../cpu/index.js';
+import {
+  allFloat32,
+  conv2dBackwardFilterWasm,
+  conv2dBackwardInputWasm,
+  conv2dWasm,
+  kernelInstance,
+  matmulRowsWasm,
+} from './kernels.js';
+
+/** What `kernel` reports for the wasm backend. */
+export const WASM_KERNEL = 'WebAssembly SIMD (AssemblyScript, f32x4)';
+
+/**
+ * The wasm backend: matmul and the three convolution kernels run on 128-bit WebAssembly SIMD
+ * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package); float64
+ * work and the memory-bound pooling passes run on the TypeScript kernels, which are as fast there as
+ * wasm would be once its copies are paid. Creating it compiles and instantiates the module, so a
+ * host without WebAssembly SIMD fails here (and `auto` selection falls back to 'cpu', saying why).
+ */
+export function createWasmBackend(): Backend {
+  kernelInstance();
+  const cpu = createCpuBackend();
+  return {
+    ...cpu,
+    name: 'wasm',
+    kernel: WASM_KERNEL,
+    supportsFloat64: false,
+    matmul(a, b, out, m, k, n, transA, transB) {
+      if (!allFloat32(a, b, out)) return cpu.matmul(a, b, out, m, k, n, transA, transB);
+      matmulRowsWasm(
+        a as Float32Array,
+        b as Float32Array,
+        out as Float32Array,
+        m,
+        k,
+        n,
+        transA,
+        transB,
+        0,
+        m,
+      );
+    },
+    conv2d(x, w, out, g, epilogue) {
+      if (!allFloat32(x, w, out)) return cpu.conv2d(x, w, out, g, epilogue);
+      conv2dWasm(x as Float32Array, w as Float32Array, out as Float32Array, g);
+      if (epilogue && (epilogue.scale || epilogue.shift || epilogue.relu))
+        applyChannelEpilogue(out, g.batch, g.outChannels, g.outHeight * g.outWidth, epilogue);
+    },
+    conv2dBackwardInput(dy, w, dx, g) {
+      if (!allFloat32(dy, w, dx)) return cpu.conv2dBackwardInput(dy, w, dx, g);
+      conv2dBackwardInputWasm(dy as Float32Array, w as Float32Array, dx as Float32Array, g);
+    },
+    conv2dBackwardFilter(x, dy, dw, g) {
+      if (!allFloat32(x, dy, dw)) return cpu.conv2dBackwardFilter(x, dy, dw, g);
+      conv2dBackwardFilterWasm(x as Float32Array, dy as Float32Array, dw as Float32Array, g);
+    },
+  };
+}
