@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels (assembly/) to WebAssembly with SIMD and embeds the bytes,
-// base64-encoded, in src/wasm/kernels.generated.ts, so Node and bundlers load them with no file
+// base64-encoded, in src/wasm/kernel-bytes.ts, so Node and bundlers load them with no file
 // access or fetch. Run by the package's build, typecheck and test scripts; skips the compiler when
 // the sources have not changed since the last run (their hash is recorded in the generated file).
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'assembly');
-const target = join(root, 'src', 'wasm', 'kernels.generated.ts');
+const target = join(root, 'src', 'wasm', 'kernel-bytes.ts');
 const flags = [
   '--optimizeLevel',
   '3',
@@ -53,4 +53,4 @@ export const KERNELS_WASM_BASE64 =
 `;
 writeFileSync(`${target}.tmp`, text);
 renameSync(`${target}.tmp`, target);
-console.log(`build-wasm: ${wasm.length} bytes → src/wasm/kernels.generated.ts`);
+console.log(`build-wasm: ${wasm.length} bytes → src/wasm/kernel-bytes.ts`);

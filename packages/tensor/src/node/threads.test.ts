@@ -21,6 +21,7 @@ function filled(shape: number[], seed: number) {
 }
 
 test('enableThreads runs matmul and conv2d on kernel threads from the sources; disableThreads goes back', async () => {
+  setBackend('cpu');
   const a = filled([96, 200], 1);
   const b = filled([200, 70], 2);
   const x = filled([6, 3, 12, 12], 3);
@@ -56,6 +57,25 @@ test('enableThreads runs matmul and conv2d on kernel threads from the sources; d
   assert.equal(getBackend().name, 'cpu');
   assert.equal(threadCount(), 1);
   assert.deepEqual(matmul(a, b).values(), one.mm);
+});
+
+test('over the wasm backend, enableThreads spreads the wasm kernels and disableThreads returns to wasm', async () => {
+  setBackend('wasm');
+  const a = filled([96, 200], 1);
+  const b = filled([200, 70], 2);
+  const one = matmul(a, b).values();
+  const backend = await enableThreads({ threads: 2, minWork: 0 });
+  try {
+    assert.equal(backend.name, 'wasm-parallel');
+    assert.match(backend.kernel, /^WebAssembly SIMD .* on 2 threads$/);
+    assert.equal(threadCount(), 2);
+    // Split by rows, each entry is the same float32 sum: bit-identical to one thread.
+    assert.deepEqual(matmul(a, b).values(), one);
+  } finally {
+    await disableThreads();
+  }
+  assert.equal(getBackend().name, 'wasm');
+  setBackend('cpu');
 });
 
 test('enableThreads refuses a bad thread count; threads: 1 starts nothing', async () => {

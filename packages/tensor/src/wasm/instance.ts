@@ -1,4 +1,4 @@
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_WASM_BASE64 } from './kernel-bytes.js';
 
 /**
  * The little of the WebAssembly JS API used here, typed locally: the package compiles against
