@@ -1,9 +1,9 @@
 /**
  * Speed, side by side in one run on this machine: the kernels of ../src/testing/speed-cases.ts on
- *   - the cpu reference backend (pure TypeScript) in Node,
+ *   - the cpu backend backend (pure TypeScript) in Node,
  *   - gpu.js WebAssembly kernels in Node (what gpu.js runs without a GL context),
  *   - gpu.js WebGL2 kernels in headless Chromium (here SwiftShader, a software renderer: this
- *     shows the GL path works end to end, not what a GPU would do), with the cpu reference in
+ *     shows the GL path works end to end, not what a GPU would do), with the cpu backend in
  *     the same page for comparison.
  * Run: pnpm --filter @nabla/gpu speed [reps]  (median of reps timed calls after one untimed call)
  */

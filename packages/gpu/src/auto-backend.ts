@@ -3,10 +3,10 @@ import { createGpuBackend, type GpuMode } from './gpu-backend.js';
 import { isGpuKernelClass } from './kernel-class.js';
 
 export interface AutoChoice {
-  /** The backend chosen: the gpu.js one, or the cpu reference. */
+  /** The backend chosen: the gpu.js one, or the cpu backend. */
   readonly backend: Backend;
   readonly name: 'gpu' | 'cpu';
-  /** The kernel class that will run: 'WebGL2Kernel', or 'TypeScript' for the cpu reference. */
+  /** The kernel class that will run: 'WebGL2Kernel', or 'TypeScript' for the cpu backend. */
   readonly kernel: string;
   /** Why, in a sentence a person can act on. */
   readonly reason: string;
@@ -14,7 +14,7 @@ export interface AutoChoice {
 
 /**
  * Chooses the gpu.js backend only when its probe kernel ran on a real GL or WebGPU context;
- * otherwise the pure-TypeScript cpu reference (gpu.js's own fallbacks, WebAssembly and
+ * otherwise the pure-TypeScript cpu backend (gpu.js's own fallbacks, WebAssembly and
  * transpiled JavaScript, are not what a person asking for a GPU means). Says which, and why.
  */
 export function autoBackend(options: { mode?: GpuMode | undefined } = {}): AutoChoice {
@@ -41,6 +41,6 @@ export function autoBackend(options: { mode?: GpuMode | undefined } = {}): AutoC
   }
   gpu.dispose();
   return cpu(
-    `no GL or WebGPU context: gpu.js would have run ${cls}, a CPU fallback, so the cpu reference runs instead`,
+    `no GL or WebGPU context: gpu.js would have run ${cls}, a CPU fallback, so the cpu backend runs instead`,
   );
 }

@@ -1,6 +1,6 @@
 // In plain Node there is no GL context (headless-gl is not built: see pnpm-workspace.yaml), so
 // gpu.js's 'gpu' mode lands on its WebAssembly kernels. These tests prove that path computes the
-// same as the cpu reference, that the backend says so, and that strict mode refuses it.
+// same as the cpu backend, that the backend says so, and that strict mode refuses it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { conv2d, cpuBackend, getBackend, matmul, NDArray, setBackend } from '@nabla/tensor';
@@ -24,7 +24,7 @@ describe('gpu backend on gpu.js webasm (Node)', () => {
     }
   });
 
-  test('matmul (4 transpose combinations) and conv2d forward / backward agree with the cpu reference', () => {
+  test('matmul (4 transpose combinations) and conv2d forward / backward agree with the reference backend', () => {
     const b = createGpuBackend({ mode: 'webasm' });
     try {
       const reports = checkAll(b, { numRuns: 25, seed: 20240606, maxSide: 12 });
@@ -92,7 +92,7 @@ describe('gpu backend on gpu.js webasm (Node)', () => {
     );
   });
 
-  test('auto picks the cpu reference when only a fallback exists, and says why', () => {
+  test('auto picks the cpu backend when only a fallback exists, and says why', () => {
     const choice = autoBackend();
     assert.equal(choice.name, 'cpu');
     assert.equal(choice.kernel, 'TypeScript');

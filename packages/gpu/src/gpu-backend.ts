@@ -1,5 +1,4 @@
 import {
-  applyChannelEpilogue,
   type Backend,
   createCpuBackend,
   type FloatArray,
@@ -36,12 +35,12 @@ export interface Placement {
   readonly conv2d: 'gpu.js';
   readonly conv2dBackwardInput: 'gpu.js';
   readonly conv2dBackwardFilter: 'gpu.js';
-  /** Pooling is a cheap gather/scatter, not worth a device round trip: the cpu reference runs it. */
+  /** Pooling is a cheap gather/scatter, not worth a device round trip: the cpu backend runs it. */
   readonly maxPool2d: 'cpu';
   readonly maxPool2dBackward: 'cpu';
   readonly avgPool2d: 'cpu';
   readonly avgPool2dBackward: 'cpu';
-  /** backendFor() routes float64 work to the cpu reference: gpu.js computes in float32 only. */
+  /** backendFor() routes float64 work to the cpu backend: gpu.js computes in float32 only. */
   readonly float64: 'cpu';
 }
 
@@ -198,13 +197,12 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
       out.set(run('matmul', kern, [f32(a), f32(b)]).subarray(0, m * n));
     },
 
-    conv2d(x, w, out, g, epilogue) {
-      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g, epilogue);
+    conv2d(x, w, out, g) {
+      if (out instanceof Float64Array) return cpu.conv2d(x, w, out, g);
       const size = g.batch * g.outChannels * g.outHeight * g.outWidth;
       const kern = compile(convKey('conv2d', g), conv2dKernel as KernelSource, size, convConstants(g));
+      // Plain sums: a bias, a folded batch norm or a ReLU runs as the default composition (no fusedConv2d).
       out.set(run('conv2d', kern, [f32(x), f32(w)]).subarray(0, size));
-      // The kernel stores plain sums; bias / folded batch norm / ReLU follow as one cpu pass.
-      if (epilogue) applyChannelEpilogue(out, g.batch, g.outChannels, g.outHeight * g.outWidth, epilogue);
     },
 
     conv2dBackwardInput(dy, w, dx, g) {
@@ -229,7 +227,7 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
         convConstants(g),
       );
       const partials = run('conv2dBackwardFilter', kern, [f32(x), f32(dy)]);
-      // dW = Σ_n partial_n: the batch sum, in image order as the cpu reference adds it.
+      // dW = Σ_n partial_n: the batch sum, in image order as the cpu backend adds it.
       dw.fill(0);
       for (let n = 0; n < g.batch; n++) {
         const o = n * perImage;

@@ -4,7 +4,7 @@ import { createGpuBackend, type GpuBackendOptions } from './gpu-backend.js';
 
 /**
  * Makes `setBackend('gpu')` use a gpu.js backend built with these options, and `setBackend('auto')`
- * pick it only where it runs on a real GL or WebGPU context (the cpu reference otherwise).
+ * pick it only where it runs on a real GL or WebGPU context (the cpu backend otherwise).
  * The backend is built, and its probe kernel compiled, on the first `setBackend`.
  */
 export function registerGpuBackend(options: GpuBackendOptions = {}): void {

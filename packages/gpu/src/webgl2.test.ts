@@ -43,7 +43,7 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     assert.deepEqual(page().errors, []);
   });
 
-  test('matmul and conv2d forward / backward on a strict WebGL2Kernel agree with the cpu reference', async () => {
+  test('matmul and conv2d forward / backward on a strict WebGL2Kernel agree with the reference backend', async () => {
     const result = await page().page.evaluate(
       (options) => (globalThis as unknown as Page).nablaGpu.agreement('webgl2', options),
       { numRuns: 12, seed: 42, maxSide: 12 },
@@ -61,7 +61,7 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     }
   });
 
-  test("LeNet's layer shapes (batch 8) agree with the cpu reference on WebGL2", async (t) => {
+  test("LeNet's layer shapes (batch 8) agree with the reference backend on WebGL2", async (t) => {
     const result = await page().page.evaluate(() =>
       (globalThis as unknown as Page).nablaGpu.lenetShapes('webgl2'),
     );

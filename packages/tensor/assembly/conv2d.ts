@@ -277,3 +277,44 @@ export function conv2dBackwardFilter(
     }
   }
 }
+
+/**
+ * The fused epilogue, on `batch` images of `channels` planes of `plane` floats, in place:
+ * y = scale[o]·y + shift[o] (scale, shift: float32 per channel; 0 for none), then max(0, y) when
+ * `relu`, with −0 → +0 and NaN passed through: a lane is cleared where y ≤ 0, which is false for NaN.
+ */
+export function channelAffine(
+  y: usize,
+  batch: i32,
+  channels: i32,
+  plane: i32,
+  scale: usize,
+  shift: usize,
+  relu: bool,
+): void {
+  const zero = f32x4.splat(0);
+  let at = y;
+  for (let n = 0; n < batch; n++) {
+    for (let o = 0; o < channels; o++) {
+      const k: f32 = scale ? load<f32>(scale + <usize>o * 4) : 1;
+      const t: f32 = shift ? load<f32>(shift + <usize>o * 4) : 0;
+      const kv = f32x4.splat(k);
+      const tv = f32x4.splat(t);
+      const end = at + <usize>plane * 4;
+      for (; at + 16 <= end; at += 16) {
+        let v = v128.load(at);
+        if (scale) v = f32x4.mul(v, kv);
+        if (shift) v = f32x4.add(v, tv);
+        if (relu) v = v128.andnot(v, f32x4.le(v, zero));
+        v128.store(at, v);
+      }
+      for (; at < end; at += 4) {
+        let v = load<f32>(at);
+        if (scale) v *= k;
+        if (shift) v += t;
+        if (relu && v <= 0) v = 0;
+        store<f32>(at, v);
+      }
+    }
+  }
+}

@@ -1,10 +1,17 @@
 /**
  * The wasm backend's kernels, compiled by AssemblyScript with 128-bit SIMD (scripts/build-wasm.mjs
- * embeds the result in src/wasm/kernels.generated.ts). All pointers are byte addresses in the
+ * embeds the result in src/wasm/kernel-bytes.ts). All pointers are byte addresses in the
  * module's own memory, which the TypeScript side (src/wasm/instance.ts) lays out and grows.
  */
 export { gemm, gemmScratchBytes } from './gemm';
-export { colsBytes, conv2dBackwardFilter, conv2dBackwardInput, conv2dForward, setGeometry } from './conv2d';
+export {
+  channelAffine,
+  colsBytes,
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dForward,
+  setGeometry,
+} from './conv2d';
 
 /** Where free memory starts, after the module's static data: the TypeScript side's arena begins here. */
 export function heapBase(): usize {

@@ -1,5 +1,6 @@
 import { createCpuBackend } from './cpu/index.js';
 import { ValueError } from './errors.js';
+import { composedFusedConv2d, createReferenceBackend, referenceKernels } from './reference/index.js';
 import { createWasmBackend } from './wasm/index.js';
 import { wasmSimdSupport } from './wasm/simd.js';
 
@@ -26,16 +27,25 @@ export interface Conv2dGeometry {
 }
 
 /**
- * What conv2d does to each output before storing it, fused into the store so that no second pass
- * (and no second array) is needed: y = scale[o]·(Σ x ⋆ w) + shift[o], then max(0, y) when `relu`.
- * With shift = b this is the layer's bias; with scale = γ/√(σ² + ε) and shift = (b − μ)·scale + β it
- * is an evaluation-mode batch normalization folded into the convolution. A null scale means 1, a
- * null shift 0. Both have one entry per output channel.
+ * What a fused convolution does to each output before storing it: y = scale[o]·(Σ x ⋆ w) + shift[o],
+ * then max(0, y) when `relu`. With shift = b this is the layer's bias; with scale = γ/√(σ² + ε) and
+ * shift = (b − μ)·scale + β it is an evaluation-mode batch normalization folded into the
+ * convolution. A null scale means 1, a null shift 0. Both have one entry per output channel.
  */
 export interface ChannelEpilogue {
   scale: Float64Array | null;
   shift: Float64Array | null;
   relu: boolean;
+}
+
+/**
+ * An [N, C, plane] buffer seen per channel: batch normalization's layout for [N, C] (plane = 1)
+ * and for [N, C, H, W] (plane = H·W). Channel c of image n is the run [(n·C + c)·plane, +plane).
+ */
+export interface ChannelGeometry {
+  batch: number;
+  channels: number;
+  plane: number;
 }
 
 /** The geometry of one 2-D pooling window sweep in NCHW. */
@@ -56,15 +66,21 @@ export interface Pool2dGeometry {
 
 /**
  * The primitive kernels a backend provides. Everything else in Nabla is composed from these and
- * from plain loops, so a new backend (gpu.js) implements only this list. Kernels receive
- * contiguous row-major buffers whose sizes the caller has already checked, and write into `out`.
+ * from plain loops, so a new backend implements only the required list. Kernels receive contiguous
+ * row-major buffers whose sizes the caller has already checked, and write into `out`.
+ *
+ * The optional members are capabilities: a backend that has a faster way (a fused store, SIMD, a
+ * branch-free loop) provides them; one that does not leaves them out, and the caller runs the
+ * reference definition instead (see `kernelOf()`), which for `fusedConv2d` is the composition of
+ * `conv2d` with the batch-norm and ReLU passes. Every optional kernel has its reference in
+ * `reference/`, and every backend is property-checked against the reference (`@nabla/tensor/testing`).
  */
 export interface Backend {
-  /** Registry name: 'cpu', 'wasm', 'gpu'. */
+  /** Registry name: 'reference', 'cpu', 'cpu-parallel', 'wasm', 'wasm-parallel', 'gpu'. */
   readonly name: string;
   /** What really runs, reported honestly: 'TypeScript', 'WebAssembly SIMD …', or the gpu.js kernel class ('WebGL2Kernel'). */
   readonly kernel: string;
-  /** Whether this backend computes in the given precision; float64 work goes to the cpu reference otherwise. */
+  /** Whether this backend computes in the given precision; float64 work goes to the cpu backend otherwise. */
   supportsFloat64: boolean;
 
   /** out[m×n] = op(A)·op(B), where A is m×k (k×m if transA) and B is k×n (n×k if transB). */
@@ -78,11 +94,8 @@ export interface Backend {
     transA: boolean,
     transB: boolean,
   ): void;
-  /**
-   * out[N,Co,Ho,Wo] = Σ x ⋆ w (cross-correlation, as every framework computes "convolution"), then
-   * the epilogue, if any (bias, a folded batch normalization, ReLU).
-   */
-  conv2d(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry, epilogue?: ChannelEpilogue): void;
+  /** out[N,Co,Ho,Wo] = Σ x ⋆ w (cross-correlation, as every framework computes "convolution"); no bias. */
+  conv2d(x: FloatArray, w: FloatArray, out: FloatArray, g: Conv2dGeometry): void;
   /** dx[N,Ci,H,W] = the transpose of conv2d applied to dy (gradient to the input). */
   conv2dBackwardInput(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2dGeometry): void;
   /** dw[Co,Ci/groups,kh,kw] = Σ over batch and positions of dy ⊗ x patches (gradient to the filter). */
@@ -94,17 +107,76 @@ export interface Backend {
   /** Mean over each window (padding counted when `countIncludePad`, as Matlab and Caffe do). */
   avgPool2d(x: FloatArray, out: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
   avgPool2dBackward(dy: FloatArray, dx: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
+
+  /** Optional: conv2d with the epilogue applied in its store. Default: conv2d, batchNormForward, relu. */
+  fusedConv2d?(
+    x: FloatArray,
+    w: FloatArray,
+    out: FloatArray,
+    g: Conv2dGeometry,
+    epilogue: ChannelEpilogue,
+  ): void;
+  /** Optional: out = max(0, x); a NaN passes through, −0 becomes +0. `out` may be `x`. */
+  relu?(x: FloatArray, out: FloatArray): void;
+  /** Optional: dx = dy where x > 0, else 0 (a NaN or zero input passes no gradient). */
+  reluBackward?(dy: FloatArray, x: FloatArray, dx: FloatArray): void;
+  /** Optional: per channel, mean = (1/m) Σ x and variance = (1/m) Σ (x − mean)², m = batch·plane. */
+  batchNormStatistics?(x: FloatArray, g: ChannelGeometry, mean: Float64Array, variance: Float64Array): void;
+  /** Optional: out = (x − mean[c])·scale[c] + shift[c]. `out` may be `x`. */
+  batchNormForward?(
+    x: FloatArray,
+    out: FloatArray,
+    g: ChannelGeometry,
+    mean: Float64Array,
+    scale: Float64Array,
+    shift: Float64Array,
+  ): void;
+  /** Optional: per channel, sumDy = Σ dy and sumDyXc = Σ dy·(x − mean). */
+  batchNormBackwardSums?(
+    dy: FloatArray,
+    x: FloatArray,
+    g: ChannelGeometry,
+    mean: Float64Array,
+    sumDy: Float64Array,
+    sumDyXc: Float64Array,
+  ): void;
+  /** Optional: dx = dy·dyScale[c] − (x − mean[c])·xScale[c] − shift[c]. */
+  batchNormBackwardInput?(
+    dy: FloatArray,
+    x: FloatArray,
+    dx: FloatArray,
+    g: ChannelGeometry,
+    mean: Float64Array,
+    dyScale: Float64Array,
+    xScale: Float64Array,
+    shift: Float64Array,
+  ): void;
+  /** Optional: out[c] = Σ_n Σ_k x[n, c, k], the sum over all but the channel axis (a bias gradient). */
+  sumChannels?(x: FloatArray, g: ChannelGeometry, out: Float64Array): void;
   /** Releases whatever the backend holds (GPU textures); a no-op on the cpu. */
   dispose?(): void;
 }
 
+/** The optional kernels, which `kernelOf()` completes from the reference. */
+export type OptionalKernel =
+  | 'fusedConv2d'
+  | 'relu'
+  | 'reluBackward'
+  | 'batchNormStatistics'
+  | 'batchNormForward'
+  | 'batchNormBackwardSums'
+  | 'batchNormBackwardInput'
+  | 'sumChannels';
+
 const registry = new Map<string, () => Backend>([
   ['cpu', createCpuBackend],
+  ['reference', createReferenceBackend],
   ['wasm', createWasmBackend],
 ]);
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
-let cpuReference: Backend | null = null;
+let cpuInstance: Backend | null = null;
+let referenceInstance: Backend | null = null;
 
 /** Which backend runs and why, in a sentence: what `getBackend()`, the CLI and metrics.json report. */
 export interface BackendSelection {
@@ -183,19 +255,36 @@ export function backendSelection(): BackendSelection {
   return selection && selection.name === b.name ? selection : { name: b.name, reason: 'selected' };
 }
 
-/** The pure-TypeScript reference backend, whatever is selected. */
+/** The fast TypeScript backend, whatever is selected: where float64 work goes when a backend lacks it. */
 export function cpuBackend(): Backend {
-  if (!cpuReference) cpuReference = instance('cpu');
-  return cpuReference;
+  if (!cpuInstance) cpuInstance = instance('cpu');
+  return cpuInstance;
+}
+
+/** The reference backend (every kernel as its textbook definition), whatever is selected: the oracle. */
+export function referenceBackend(): Backend {
+  if (!referenceInstance) referenceInstance = instance('reference');
+  return referenceInstance;
 }
 
 export function registeredBackends(): string[] {
   return [...registry.keys()];
 }
 
-/** The backend for a kernel on this dtype: float64 always runs on the cpu reference unless the backend supports it. */
+/** The backend for a kernel on this dtype: float64 runs on the cpu backend unless the selected one supports it. */
 export function backendFor(data: FloatArray): Backend {
   const b = getBackend();
   if (data instanceof Float64Array && !b.supportsFloat64) return cpuBackend();
   return b;
+}
+
+/**
+ * An optional kernel of `b`: its own when it has one, else the reference definition (for
+ * `fusedConv2d`, the composition of b's own conv2d with the batch-norm and ReLU passes).
+ */
+export function kernelOf<K extends OptionalKernel>(b: Backend, name: K): NonNullable<Backend[K]> {
+  const own = b[name] as ((...args: never[]) => void) | undefined;
+  if (own) return own.bind(b) as NonNullable<Backend[K]>;
+  if (name === 'fusedConv2d') return composedFusedConv2d(b) as NonNullable<Backend[K]>;
+  return referenceKernels[name as Exclude<OptionalKernel, 'fusedConv2d'>] as NonNullable<Backend[K]>;
 }

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Conv2dOptions } from './conv.js';
-import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, conv2dGeometry, im2col } from './conv.js';
+import {
+  col2im,
+  conv2d,
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dGeometry,
+  fusedConv2d,
+  im2col,
+} from './conv.js';
 import { fromTypedArray } from './creation.js';
 import { ShapeError, ValueError } from './errors.js';
 import type { NDArray } from './ndarray.js';
@@ -299,7 +307,7 @@ test('conv2d refuses bad geometry with errors that name the op and the shapes', 
   );
 });
 
-test('conv2d with an epilogue equals the convolution followed by scale, shift and ReLU per channel', () => {
+test('fusedConv2d equals the convolution followed by scale, shift and ReLU per channel', () => {
   fc.assert(
     fc.property(
       convCase,
@@ -319,7 +327,7 @@ test('conv2d with an epilogue equals the convolution followed by scale, shift an
           groups: c.groups,
         } as const;
         const plain = conv2d(x, w, opts).values();
-        const fused = conv2d(x, w, opts, { scale, shift, relu });
+        const fused = fusedConv2d(x, w, opts, { scale, shift, relu });
         assert.equal(fused.dtype, dtype);
         const y = fused.values();
         const plane = fused.shape[2]! * fused.shape[3]!;
@@ -342,12 +350,12 @@ test('conv2d with an epilogue equals the convolution followed by scale, shift an
   const x = randomArray([1, 2, 4, 4], 0, 'float32');
   const w = randomArray([3, 2, 3, 3], 1, 'float32');
   assert.throws(
-    () => conv2d(x, w, {}, { shift: randomArray([2], 0, 'float32') }),
+    () => fusedConv2d(x, w, {}, { shift: randomArray([2], 0, 'float32') }),
     /conv2d: epilogue shift must be a float \[3\] \(one per output channel\), got float32 \[2\]/,
   );
   // ReLU passes a NaN through rather than hiding it as 0 (as the relu op does).
   const nanInput = fromTypedArray(new Float32Array(16).fill(Number.NaN), [1, 1, 4, 4]);
-  const y = conv2d(nanInput, randomArray([1, 1, 3, 3], 2, 'float32'), {}, { relu: true });
+  const y = fusedConv2d(nanInput, randomArray([1, 1, 3, 3], 2, 'float32'), {}, { relu: true });
   assert.ok(y.values().every(Number.isNaN));
 });
 
@@ -380,7 +388,10 @@ test('single-channel 3×3 convolutions (a grayscale first layer) take direct loo
         const x2 = concat([x, zeros], 1);
         const w2 = concat([w, randomArray([c.co, 1, 3, 3], c.seed + 4, 'float32')], 1);
         assert.deepEqual(conv2d(x, w, opts).values(), conv2d(x2, w2, opts).values());
-        assert.deepEqual(conv2d(x, w, opts, epilogue).values(), conv2d(x2, w2, opts, epilogue).values());
+        assert.deepEqual(
+          fusedConv2d(x, w, opts, epilogue).values(),
+          fusedConv2d(x2, w2, opts, epilogue).values(),
+        );
         // The filter gradient against the definition, in float64.
         const x64 = randomArray([c.n, 1, c.h, c.w], c.seed + 5, 'float64');
         const ho = c.h + 2 * c.ph - 2;

@@ -1,4 +1,10 @@
-import { backendFor, type ChannelEpilogue, type Conv2dGeometry, type FloatArray } from './backend.js';
+import {
+  backendFor,
+  type ChannelEpilogue,
+  type Conv2dGeometry,
+  type FloatArray,
+  kernelOf,
+} from './backend.js';
 import { col2imAdd, im2colInto } from './cpu/conv2d.js';
 import { allocate, floatType, promote } from './dtype.js';
 import { formatShape, ShapeError, ValueError } from './errors.js';
@@ -105,7 +111,20 @@ function floatPair(op: string, a: NDArray, b: NDArray) {
 }
 
 /**
- * What conv2d may apply to each output channel o as it stores it (see ChannelEpilogue):
+ * Course §8: the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u·d − p, j·s + v·d − p]
+ * (reference/conv2d.ts). Strictly a cross-correlation (the kernel is not flipped), as in every
+ * deep-learning framework; with learned kernels the two are the same family. No bias: see fusedConv2d.
+ */
+export function conv2d(x: NDArray, w: NDArray, options: Conv2dOptions = {}): NDArray {
+  const g = conv2dGeometry('conv2d', x.shape, w.shape, options);
+  const [X, W, dtype] = floatPair('conv2d', x, w);
+  const out = allocate(dtype, g.batch * g.outChannels * g.outHeight * g.outWidth) as FloatArray;
+  backendFor(out).conv2d(X.data as FloatArray, W.data as FloatArray, out, g);
+  return new NDArray(out, [g.batch, g.outChannels, g.outHeight, g.outWidth]);
+}
+
+/**
+ * What fusedConv2d applies to each output channel o after the convolution (see ChannelEpilogue):
  * y = scale[o]·(x ⋆ w) + shift[o], then max(0, y) with `relu`. Each of scale and shift is a [Co] array.
  */
 export interface ConvEpilogue {
@@ -115,22 +134,17 @@ export interface ConvEpilogue {
 }
 
 /**
- * Course: the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u − p, j·s + v − p].
- * Strictly a cross-correlation (the kernel is not flipped), as in every deep-learning framework;
- * with learned kernels the two are the same family. No bias unless the epilogue adds one (the
- * layer passes its bias as the shift, so that adding it costs no pass of its own).
+ * conv2d followed by a per-channel affine map and an optional ReLU: a bias (shift = b), or an
+ * evaluation-mode batch normalization folded into the convolution, then the activation. By
+ * definition the composition conv2d → batchNormForward → relu (reference/fused-conv2d.ts); a
+ * backend with a fused store (the cpu's) applies them as it writes each output, in one pass.
  */
-export function conv2d(
-  x: NDArray,
-  w: NDArray,
-  options: Conv2dOptions = {},
-  epilogue?: ConvEpilogue,
-): NDArray {
+export function fusedConv2d(x: NDArray, w: NDArray, options: Conv2dOptions, epilogue: ConvEpilogue): NDArray {
   const g = conv2dGeometry('conv2d', x.shape, w.shape, options);
   const [X, W, dtype] = floatPair('conv2d', x, w);
-  const fused = epilogue ? channelEpilogue(epilogue, g.outChannels) : undefined;
+  const e = channelEpilogue(epilogue, g.outChannels);
   const out = allocate(dtype, g.batch * g.outChannels * g.outHeight * g.outWidth) as FloatArray;
-  backendFor(out).conv2d(X.data as FloatArray, W.data as FloatArray, out, g, fused);
+  kernelOf(backendFor(out), 'fusedConv2d')(X.data as FloatArray, W.data as FloatArray, out, g, e);
   return new NDArray(out, [g.batch, g.outChannels, g.outHeight, g.outWidth]);
 }
 

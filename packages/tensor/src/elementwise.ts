@@ -1,3 +1,4 @@
+import { backendFor, type FloatArray, kernelOf } from './backend.js';
 import { type ArithOp, arithBlock, arithSame, blockBroadcast } from './cpu/arithmetic.js';
 import { allocate, type DType, floatType, promote, type TypedArray } from './dtype.js';
 import { ValueError } from './errors.js';
@@ -243,60 +244,29 @@ export const tanh = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = Math.tanh(s[i]!);
   });
-/** Course: f(z) = max(0, z). A NaN passes through (as in PyTorch) instead of being hidden as 0. */
-export const relu = (a: NDArray) =>
-  map(a, a.dtype, (s, o, n) => {
-    if (s instanceof Float32Array && o instanceof Float32Array) {
-      reluFloat32Bits(s, o, n);
-      return;
-    }
-    for (let i = 0; i < n; i++) {
-      const z = s[i]!;
-      o[i] = Math.max(0, z);
-    }
-  });
-
-/** The int32 view of float32 data (the same bytes), for the branch-free loops below. */
-const bits = (f: Float32Array) => new Int32Array(f.buffer, f.byteOffset, f.length);
-
 /**
- * ReLU on the bits of float32 values, without a branch: on half-negative activations a compare
- * and jump per element mispredicts about every other time, which costs several times the work.
- * A float32 is kept when its sign bit is clear or it is a NaN (|bits| above those of +∞), and
- * becomes +0 otherwise (negative numbers, −0, −∞).
+ * Course §2: f(z) = max(0, z) (reference/relu.ts). A NaN passes through (as in PyTorch) instead of
+ * being hidden as 0. Float arrays run on the backend's kernel.
  */
-function reluFloat32Bits(src: Float32Array, out: Float32Array, n: number): void {
-  const s = bits(src);
-  const o = bits(out);
-  for (let i = 0; i < n; i++) {
-    const b = s[i]!;
-    const keep = ~(b >> 31) | ((0x7f800000 - (b & 0x7fffffff)) >> 31);
-    o[i] = b & keep;
-  }
+export function relu(a: NDArray): NDArray {
+  if (a.dtype === 'int32') return unary(a, (z) => Math.max(0, z));
+  const out = allocate(a.dtype, a.size) as FloatArray;
+  kernelOf(backendFor(out), 'relu')(a.values() as FloatArray, out);
+  return new NDArray(out, a.shape);
 }
 
 /**
  * The gradient of ReLU: dx = dy where x > 0, else 0 (f′(z) = 1 for z > 0, else 0, in the delta
- * rule), in one pass. As PyTorch does, a zero, negative or NaN input passes no gradient.
+ * rule; reference/relu.ts). As PyTorch does, a zero, negative or NaN input passes no gradient.
  */
 export function reluBackward(dy: NDArray, x: NDArray): NDArray {
   if (!sameShape(dy.shape, x.shape))
     throw new ValueError('reluBackward', `dy [${dy.shape.join(',')}] must match x [${x.shape.join(',')}]`);
-  const d = dy.values();
-  const z = x.values();
-  const out = allocate(promote(dy.dtype, x.dtype), d.length);
-  if (d instanceof Float32Array && z instanceof Float32Array && out instanceof Float32Array) {
-    // Branch-free on the bits (see reluFloat32Bits): x > 0 exactly when 0 < bits(x) ≤ bits(+∞)
-    // as int32; `pass` is then all ones, else 0, and dx takes dy's bits or those of +0.
-    const db = bits(d);
-    const zb = bits(z);
-    const ob = bits(out);
-    for (let i = 0; i < d.length; i++) {
-      const b = zb[i]!;
-      const pass = (((0 - b) | 0) >> 31) & (((b - 0x7f800001) | 0) >> 31);
-      ob[i] = db[i]! & pass;
-    }
-  } else for (let i = 0; i < d.length; i++) out[i] = z[i]! > 0 ? d[i]! : 0;
+  const dtype = floatType(promote(dy.dtype, x.dtype));
+  const out = allocate(dtype, x.size) as FloatArray;
+  const d = dy.astype(dtype).values() as FloatArray;
+  const z = x.astype(dtype).values() as FloatArray;
+  kernelOf(backendFor(out), 'reluBackward')(d, z, out);
   return new NDArray(out, x.shape);
 }
 

@@ -10,15 +10,26 @@ export {
   type BackendSelection,
   backendSelection,
   type ChannelEpilogue,
+  type ChannelGeometry,
   type Conv2dGeometry,
   cpuBackend,
   type FloatArray,
   getBackend,
+  kernelOf,
+  type OptionalKernel,
   type Pool2dGeometry,
+  referenceBackend,
   registerBackend,
   registeredBackends,
   setBackend,
 } from './backend.js';
+export {
+  batchNormBackwardInput,
+  batchNormBackwardSums,
+  batchNormForward,
+  batchNormStatistics,
+  channelGeometry,
+} from './batch-norm.js';
 export {
   type Conv2dOptions,
   col2im,
@@ -27,11 +38,12 @@ export {
   conv2dBackwardInput,
   conv2dGeometry,
   type ConvEpilogue,
+  fusedConv2d,
   im2col,
   type Pair,
 } from './conv.js';
-export { applyChannelEpilogue } from './cpu/epilogue.js';
 export { createCpuBackend } from './cpu/index.js';
+export { createReferenceBackend } from './reference/index.js';
 export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
 export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';
 export { releaseScratch, scratchBytes } from './cpu/scratch.js';

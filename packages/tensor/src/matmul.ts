@@ -19,7 +19,7 @@ function asFloat(op: string, a: NDArray): NDArray {
 /**
  * Matrix product of the last two axes, with leading axes broadcast as batch dimensions:
  * [..., m, k] @ [..., k, n] → [..., m, n]. `transA` / `transB` read an operand as transposed
- * without copying it. Float64 runs on the cpu reference; float32 on the selected backend.
+ * without copying it. Float64 runs on the cpu backend unless the selected one supports it; float32 on the selected backend.
  */
 export function matmul(a: NDArray, b: NDArray, options: MatmulOptions = {}): NDArray {
   asFloat('matmul', a);

@@ -1,3 +1,4 @@
+import { backendFor, type FloatArray, kernelOf } from './backend.js';
 import { allocate, floatType } from './dtype.js';
 import { ShapeError, ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
@@ -21,35 +22,27 @@ function rowsToReduce(op: string, a: NDArray, axis: Axis | undefined, keepdims: 
 }
 
 /**
- * sum over every axis but one consecutive run, on contiguous data, without moving it: viewing a as
- * [outer, mid, inner] with the kept axes in mid, out[m] = Σ_o Σ_i a[(o·mid + m)·inner + i]. This is
- * the bias gradient of a convolution (axes 0, 2, 3 of NCHW) or of a linear layer (axis 0), which
- * the general path would first copy into a transposed layout. Null when it does not apply.
+ * The sum over every axis but one consecutive run of them, on contiguous data, seen as
+ * [outer, kept, inner]: a per-channel sum (sumChannels), such as the bias gradient of a convolution
+ * (axes 0, 2, 3 of NCHW) or of a linear layer (axis 0). It runs on the backend's kernel, without
+ * first moving the reduced axes last. Null when the layout is not of that form.
  */
-function keptBlock(a: NDArray, axis: Axis | undefined, keepdims: boolean): NDArray | null {
-  if (axis === undefined || !a.isContiguous() || a.size === 0) return null;
+function sumAroundKeptRun(a: NDArray, axis: Axis | undefined, keepdims: boolean): NDArray | null {
+  if (axis === undefined || a.dtype === 'int32' || !a.isContiguous() || a.size === 0) return null;
   const axes = normalizeAxes('sum', axis, a.ndim);
   const kept = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   if (kept.length === 0 || kept[kept.length - 1]! - kept[0]! !== kept.length - 1) return null;
-  let outer = 1;
-  let mid = 1;
-  let inner = 1;
+  const g = { batch: 1, channels: 1, plane: 1 };
   a.shape.forEach((d, i) => {
-    if (i < kept[0]!) outer *= d;
-    else if (i <= kept[kept.length - 1]!) mid *= d;
-    else inner *= d;
+    if (i < kept[0]!) g.batch *= d;
+    else if (i <= kept[kept.length - 1]!) g.channels *= d;
+    else g.plane *= d;
   });
-  const src = a.values();
-  const acc = new Float64Array(mid);
-  for (let o = 0, at = 0; o < outer; o++) {
-    for (let m = 0; m < mid; m++) {
-      let s = 0;
-      for (const end = at + inner; at < end; at++) s += src[at]!;
-      acc[m]! += s;
-    }
-  }
-  const out = allocate(a.dtype, mid);
-  for (let m = 0; m < mid; m++) out[m] = acc[m]!;
+  const data = a.values() as FloatArray;
+  const sums = new Float64Array(g.channels);
+  kernelOf(backendFor(data), 'sumChannels')(data, g, sums);
+  const out = allocate(a.dtype, g.channels);
+  out.set(sums);
   const outShape = keepdims
     ? a.shape.map((d, i) => (axes.includes(i) ? 1 : d))
     : kept.map((i) => a.shape[i]!);
@@ -73,8 +66,8 @@ function reduceRows(
 }
 
 export function sum(a: NDArray, axis?: Axis, keepdims = false): NDArray {
-  const block = keptBlock(a, axis, keepdims);
-  if (block) return block;
+  const perChannel = sumAroundKeptRun(a, axis, keepdims);
+  if (perChannel) return perChannel;
   return reduceRows('sum', a, axis, keepdims, (d, s, n) => {
     let acc = 0;
     for (let i = 0; i < n; i++) acc += d[s + i]!;

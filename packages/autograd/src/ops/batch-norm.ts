@@ -1,5 +1,5 @@
 import * as nd from '@nabla/tensor';
-import { type FloatArray, formatShape, type NDArray, promote, ShapeError, ValueError } from '@nabla/tensor';
+import { formatShape, type NDArray, promote, ShapeError, ValueError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
 export interface BatchNormOptions {
@@ -51,163 +51,45 @@ export function batchNorm(
       `training needs more than one value per channel, got input ${formatShape(x.shape)}`,
     );
   const dtype = nd.floatType(promote(x.dtype, gamma?.dtype ?? x.dtype));
-  const X = x.data.astype(dtype).values() as FloatArray;
-  const g = gamma ? gamma.data.astype(dtype).values() : null;
-  const b = beta ? beta.data.astype(dtype).values() : null;
-  // Per-channel statistics in float64; then y = (x − μ)·k + β with k = γ/√(σ² + ε): one pass per plane.
-  const mean = new Float64Array(c);
-  const invStd = new Float64Array(c);
+  const X = x.data.astype(dtype);
+  const g = gamma ? gamma.data.values() : null;
+  const b = beta ? beta.data.values() : null;
+  // μ and σ² per channel (float64): the batch's in training, the running ones in evaluation.
+  let mean: Float64Array;
+  let variance: Float64Array;
   if (training) {
-    const batchVar = new Float64Array(c);
-    channelMoments(X, n, c, hw, mean, batchVar);
-    for (let ch = 0; ch < c; ch++) invStd[ch] = 1 / Math.sqrt(batchVar[ch]! + eps);
+    ({ mean, variance } = nd.batchNormStatistics(X));
     // PyTorch's running statistics: an exponential moving average, the variance unbiased.
     const rm = runningMean.values();
     const rv = runningVar.values();
     nd.assign(runningMean, nd.fromTypedArray(rm.map((r, ch) => (1 - momentum) * r + momentum * mean[ch]!)));
     nd.assign(
       runningVar,
-      nd.fromTypedArray(rv.map((r, ch) => (1 - momentum) * r + (momentum * batchVar[ch]! * m) / (m - 1))),
+      nd.fromTypedArray(rv.map((r, ch) => (1 - momentum) * r + (momentum * variance[ch]! * m) / (m - 1))),
     );
   } else {
-    const rm = runningMean.values();
-    const rv = runningVar.values();
-    for (let ch = 0; ch < c; ch++) {
-      mean[ch] = rm[ch]!;
-      invStd[ch] = 1 / Math.sqrt(rv[ch]! + eps);
-    }
+    mean = Float64Array.from(runningMean.values());
+    variance = Float64Array.from(runningVar.values());
   }
-  const scale = new Float64Array(c);
-  for (let ch = 0; ch < c; ch++) scale[ch] = (g ? g[ch]! : 1) * invStd[ch]!;
-  const y = nd.allocate(dtype, X.length) as FloatArray;
-  forEachPlane(n, c, hw, (ch, at, end) => {
-    const mu = mean[ch]!;
-    const k = scale[ch]!;
-    const bc = b ? b[ch]! : 0;
-    for (let i = at; i < end; i++) y[i] = (X[i]! - mu) * k + bc;
-  });
+  // y = γ·(x − μ)/√(σ² + ε) + β = (x − μ)·k + β, with k = γ·invStd.
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
+  const scale = invStd.map((s, ch) => (g ? g[ch]! : 1) * s);
+  const shift = Float64Array.from({ length: c }, (_, ch) => (b ? b[ch]! : 0));
+  const y = nd.batchNormForward(X, mean, scale, shift);
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
-  return fromOp('batchNorm', inputs, new nd.NDArray(y, x.shape), (dyArray) => {
-    const dy = dyArray.astype(dtype).values() as FloatArray;
+  return fromOp('batchNorm', inputs, y, (dyArray) => {
+    const dy = dyArray.astype(dtype);
     // Σ dy and Σ dy·x̂ per channel, with x̂ = (x − μ)·invStd recomputed rather than stored.
-    const sumDy = new Float64Array(c);
-    const sumDyXHat = new Float64Array(c);
-    forEachPlane(n, c, hw, (ch, at, end) => {
-      const mu = mean[ch]!;
-      // Four running sums of each kind: one chain of float additions waits on its own latency at
-      // every step; four interleaved ones keep the adder busy (about twice as fast).
-      let sd0 = 0;
-      let sd1 = 0;
-      let sd2 = 0;
-      let sd3 = 0;
-      let sx0 = 0;
-      let sx1 = 0;
-      let sx2 = 0;
-      let sx3 = 0;
-      let i = at;
-      for (; i + 4 <= end; i += 4) {
-        const d0 = dy[i]!;
-        const d1 = dy[i + 1]!;
-        const d2 = dy[i + 2]!;
-        const d3 = dy[i + 3]!;
-        sd0 += d0;
-        sd1 += d1;
-        sd2 += d2;
-        sd3 += d3;
-        sx0 += d0 * (X[i]! - mu);
-        sx1 += d1 * (X[i + 1]! - mu);
-        sx2 += d2 * (X[i + 2]! - mu);
-        sx3 += d3 * (X[i + 3]! - mu);
-      }
-      for (; i < end; i++) {
-        sd0 += dy[i]!;
-        sx0 += dy[i]! * (X[i]! - mu);
-      }
-      sumDy[ch]! += sd0 + sd1 + (sd2 + sd3);
-      sumDyXHat[ch]! += (sx0 + sx1 + (sx2 + sx3)) * invStd[ch]!;
-    });
-    // Training: dx = (k/m)(m·dy − Σdy − x̂·Σdy·x̂) with k = γ·invStd and x̂ = (x − μ)·invStd, which per
-    // channel is k·dy − t·(x − μ) − k·Σdy/m with t = k·invStd·Σdy·x̂/m. Evaluation: dx = k·dy.
-    const dx = nd.allocate(dtype, X.length) as FloatArray;
-    forEachPlane(n, c, hw, (ch, at, end) => {
-      const k = scale[ch]!;
-      const mu = mean[ch]!;
-      const t = training ? (k * invStd[ch]! * sumDyXHat[ch]!) / m : 0;
-      const b0 = training ? (k * sumDy[ch]!) / m : 0;
-      for (let i = at; i < end; i++) dx[i] = dy[i]! * k - (X[i]! - mu) * t - b0;
-    });
-    const grads: NDArray[] = [new nd.NDArray(dx, x.shape)];
+    const { sumDy, sumDyXc } = nd.batchNormBackwardSums(dy, X, mean);
+    const sumDyXHat = sumDyXc.map((s, ch) => s * invStd[ch]!);
+    // Training: dx = (k/m)(m·dy − Σdy − x̂·Σdy·x̂) = k·dy − (x − μ)·t − k·Σdy/m, with
+    // t = k·invStd·Σdy·x̂/m. Evaluation (μ, σ² constants): dx = k·dy.
+    const t = training ? scale.map((k, ch) => (k * invStd[ch]! * sumDyXHat[ch]!) / m) : new Float64Array(c);
+    const t0 = training ? scale.map((k, ch) => (k * sumDy[ch]!) / m) : new Float64Array(c);
+    const dx = nd.batchNormBackwardInput(dy, X, mean, scale, t, t0);
+    const grads: NDArray[] = [dx];
     if (gamma) grads.push(nd.fromTypedArray(nd.allocate(dtype, c).map((_, ch) => sumDyXHat[ch]!)));
     if (beta) grads.push(nd.fromTypedArray(nd.allocate(dtype, c).map((_, ch) => sumDy[ch]!)));
     return grads;
   });
-}
-
-/**
- * μ_c = (1/m) Σ x and σ²_c = (1/m) Σ (x − μ_c)² over the values of channel c, two passes (the
- * second around the mean, which keeps the variance accurate when |μ| ≫ σ), summed in float64.
- */
-function channelMoments(
-  X: FloatArray,
-  n: number,
-  c: number,
-  hw: number,
-  mean: Float64Array,
-  variance: Float64Array,
-): void {
-  const m = n * hw;
-  // Four interleaved running sums per plane (see the backward): the same quantities, twice as fast.
-  forEachPlane(n, c, hw, (ch, at, end) => {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let i = at;
-    for (; i + 4 <= end; i += 4) {
-      s0 += X[i]!;
-      s1 += X[i + 1]!;
-      s2 += X[i + 2]!;
-      s3 += X[i + 3]!;
-    }
-    for (; i < end; i++) s0 += X[i]!;
-    mean[ch]! += s0 + s1 + (s2 + s3);
-  });
-  for (let ch = 0; ch < c; ch++) mean[ch]! /= m;
-  forEachPlane(n, c, hw, (ch, at, end) => {
-    const mu = mean[ch]!;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let i = at;
-    for (; i + 4 <= end; i += 4) {
-      const d0 = X[i]! - mu;
-      const d1 = X[i + 1]! - mu;
-      const d2 = X[i + 2]! - mu;
-      const d3 = X[i + 3]! - mu;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    for (; i < end; i++) {
-      const d = X[i]! - mu;
-      s0 += d * d;
-    }
-    variance[ch]! += s0 + s1 + (s2 + s3);
-  });
-  for (let ch = 0; ch < c; ch++) variance[ch]! /= m;
-}
-
-/** Visits each contiguous plane [at, end) of an [N, C, (H·W)] buffer with its channel: the loops stay inside the planes. */
-function forEachPlane(
-  n: number,
-  c: number,
-  hw: number,
-  visit: (channel: number, at: number, end: number) => void,
-): void {
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    for (let ch = 0; ch < c; ch++, at += hw) visit(ch, at, at + hw);
-  }
 }

@@ -18,10 +18,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       `bias must be [${outChannels}] for weight ${formatShape(weight.shape)}, got ${formatShape(bias.shape)}`,
     );
   }
-  // A bias of the output's dtype is added as the convolution stores its outputs (no pass of its own).
+  // y = conv(x, w) + b: fusedConv2d adds a bias of the output's dtype per channel (on the cpu, as
+  // the convolution stores its outputs; by definition, as a pass after it).
   const outType = nd.floatType(nd.promote(x.dtype, weight.dtype));
   const fuseBias = !!bias && bias.dtype !== 'int32' && nd.promote(outType, bias.dtype) === outType;
-  let y = nd.conv2d(x.data, weight.data, options, fuseBias ? { shift: bias!.data } : undefined);
+  let y = fuseBias
+    ? nd.fusedConv2d(x.data, weight.data, options, { shift: bias!.data })
+    : nd.conv2d(x.data, weight.data, options);
   if (bias && !fuseBias) y = nd.add(y, bias.data.reshape([1, bias.size, 1, 1]));
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return fromOp('conv2d', inputs, y, (dy) => [

@@ -5,7 +5,7 @@ import type { KernelThis } from './kernel-this.js';
  * Direct convolution forward, one thread per output element y[n, co, oy, ox]:
  * y = Σ_c Σ_i Σ_j w[co, c, i, j] · x[n, g·CIG + c, oy·SH − PH + i·DH, ox·SW − PW + j·DW],
  * where g = ⌊co / COG⌋ is the output channel's group and taps in the padding contribute nothing.
- * The sum runs c, i, j in the order of the cpu reference's im2col rows.
+ * The sum runs c, i, j in the order of the cpu backend's im2col rows.
  */
 export function conv2dKernel(this: KernelThis<ConvConstants>, x: Float32Array, w: Float32Array): number {
   const index = this.thread.x;

@@ -32,7 +32,7 @@ export function matmulConstants(
   };
 }
 
-/** One thread per output element; the inner sum runs in the same order as the cpu reference. */
+/** One thread per output element; the inner sum runs in the same order as the cpu backend. */
 export function matmulKernel(this: KernelThis<MatmulConstants>, a: Float32Array, b: Float32Array): number {
   const index = this.thread.x;
   const i = Math.floor((index + 0.5) / this.constants.n);

@@ -18,7 +18,7 @@ function attempt<T>(fn: () => T): T | { error: string } {
 }
 
 const api = {
-  /** The four primitives against the cpu reference, on a strict backend of the given mode. */
+  /** The four primitives against the reference backend, on a strict backend of the given mode. */
   agreement(mode: GpuMode, options: AgreementOptions) {
     return attempt(() => {
       const backend = createGpuBackend({ mode, strict: true });
@@ -48,7 +48,7 @@ const api = {
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   },
-  /** LeNet trained from one seed on the cpu reference, then on a strict gpu backend of the given mode. */
+  /** LeNet trained from one seed on the cpu backend, then on a strict gpu backend of the given mode. */
   train(mode: GpuMode, steps: number, batch: number, seed: number) {
     return attempt(() => {
       registerGpuBackend({ mode, strict: true });
@@ -60,7 +60,7 @@ const api = {
       return { cpu, gpu, cpuMs: t1 - t0, gpuMs: t2 - t1 };
     });
   },
-  /** Timings for the speed script: the cpu reference in the page's V8, and the given gpu.js mode. */
+  /** Timings for the speed script: the cpu backend in the page's V8, and the given gpu.js mode. */
   speed(mode: GpuMode, reps: number) {
     return attempt(() => {
       const backend = createGpuBackend({ mode, strict: mode !== 'webasm' && mode !== 'cpu' });

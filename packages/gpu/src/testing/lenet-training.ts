@@ -1,7 +1,7 @@
 /**
  * Test support: a few SGD steps of the course's LeNet (conv 5×5 → ReLU → max-pool, twice, then
  * 400 → 120 → 84 → 10) on a seeded synthetic digit-like set, under whichever backend is set.
- * Run once on the cpu reference and once on the gpu backend from the same seed, the two loss
+ * Run once on the cpu backend and once on the gpu backend from the same seed, the two loss
  * curves must agree to float32 rounding: every matmul and convolution of the forward and backward
  * passes went through the backend under test.
  */

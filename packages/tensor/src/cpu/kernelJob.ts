@@ -1,6 +1,5 @@
 import type { ChannelEpilogue, Conv2dGeometry, FloatArray, Pool2dGeometry } from '../backend.js';
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
-import { applyChannelEpilogue } from './epilogue.js';
 import { matmulRowsCpu } from './matmul.js';
 import { maxPool2dCpu } from './pool.js';
 import {
@@ -112,15 +111,7 @@ function runWasm(job: KernelJob, p: Float32Array, q: Float32Array, r: Float32Arr
       matmulRowsWasm(p, q, r, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
       break;
     case 'conv2d':
-      conv2dWasm(p, q, r, job.geometry);
-      if (job.epilogue)
-        applyChannelEpilogue(
-          r,
-          job.geometry.batch,
-          job.geometry.outChannels,
-          job.geometry.outHeight * job.geometry.outWidth,
-          job.epilogue,
-        );
+      conv2dWasm(p, q, r, job.geometry, job.epilogue);
       break;
     case 'conv2dBackwardInput':
       conv2dBackwardInputWasm(p, q, r, job.geometry);

@@ -136,7 +136,7 @@ for (const kernels of ['cpu', 'wasm'] as const) {
             relu: true,
           };
           const refFused = new Float32Array(yLen);
-          single.conv2d(x, w, refFused, g, epilogue);
+          single.fusedConv2d!(x, w, refFused, g, epilogue);
           single.conv2dBackwardInput(dy, w, ref.dx, g);
           single.conv2dBackwardFilter(x, dy, ref.dw, g);
           const abs = (a: Float32Array | Float64Array) => Float64Array.from(a, Math.abs);
@@ -152,7 +152,7 @@ for (const kernels of ['cpu', 'wasm'] as const) {
             backend.conv2dBackwardFilter(x, dy, dw, g);
             assert.deepEqual(y, ref.y);
             const fused = new Float32Array(yLen).fill(Number.NaN);
-            backend.conv2d(x, w, fused, g, epilogue);
+            backend.fusedConv2d!(x, w, fused, g, epilogue);
             assert.deepEqual(fused, refFused);
             // Summed in another order, each gradient entry may differ by float32 rounding of its terms:
             // measured against Σ|terms| (the same kernel on absolute values), not against the entry,

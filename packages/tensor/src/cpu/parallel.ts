@@ -12,7 +12,6 @@ import {
   conv2dWasm,
   matmulRowsWasm,
 } from '../wasm/kernels.js';
-import { applyChannelEpilogue } from './epilogue.js';
 
 /**
  * Anything that can receive a job: a Web Worker, a worker_threads Worker, a MessagePort. The worker
@@ -288,8 +287,16 @@ export function createParallelCpuBackend(
     maxPool2d,
     kernel: `${single.kernel} on ${threads} threads`,
     matmul,
-    conv2d: (x, w, out, g, epilogue) => {
-      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g, epilogue);
+    conv2d: (x, w, out, g) => {
+      if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g);
+      byImages('conv2d', x, w, out, g, { first: imageIn(g), second: 0, out: imageOut(g) }, (p, q, r, sub) =>
+        wasmFor(r)
+          ? conv2dWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub)
+          : conv2dCpu(p, q, r, sub),
+      );
+    },
+    fusedConv2d: (x, w, out, g, epilogue) => {
+      if (convWork(g) < minWork || g.batch < threads) return single.fusedConv2d!(x, w, out, g, epilogue);
       byImages(
         'conv2d',
         x,
@@ -299,9 +306,7 @@ export function createParallelCpuBackend(
         { first: imageIn(g), second: 0, out: imageOut(g) },
         (p, q, r, sub) => {
           if (!wasmFor(r)) return conv2dCpu(p, q, r, sub, epilogue);
-          conv2dWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub);
-          if (epilogue)
-            applyChannelEpilogue(r, sub.batch, sub.outChannels, sub.outHeight * sub.outWidth, epilogue);
+          conv2dWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub, epilogue);
         },
         epilogue,
       );

@@ -11,6 +11,7 @@ import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from '../conv.js';
 import { fromTypedArray } from '../creation.js';
 import { matmul } from '../matmul.js';
 import { Random } from '../random.js';
+import { checkBackend, OPTIONAL_OPS, REQUIRED_OPS } from '../testing/index.js';
 import { disableThreads, enableThreads, threadCount } from './threads.js';
 
 function filled(shape: number[], seed: number) {
@@ -76,6 +77,23 @@ test('over the wasm backend, enableThreads spreads the wasm kernels and disableT
   }
   assert.equal(getBackend().name, 'wasm');
   setBackend('cpu');
+});
+
+test('the threaded cpu backend agrees with the reference within the rounding bound, kernel by kernel', async () => {
+  // minWork 0 splits every kernel, even the smallest, across the calling thread and two workers;
+  // the drawn batches and shapes include the GEMM's block edges.
+  setBackend('cpu');
+  const backend = await enableThreads({ threads: 3, minWork: 0 });
+  try {
+    const reports = checkBackend(backend, { numRuns: 15 });
+    assert.deepEqual(
+      reports.map((r) => r.op),
+      [...REQUIRED_OPS, ...OPTIONAL_OPS],
+    );
+    for (const r of reports) assert.ok(r.ratio <= 1, `${r.op}: ${r.ratio} of its bound at ${r.worst}`);
+  } finally {
+    await disableThreads();
+  }
 });
 
 test('enableThreads refuses a bad thread count; threads: 1 starts nothing', async () => {

@@ -1,5 +1,4 @@
 import type { Backend } from '../backend.js';
-import { applyChannelEpilogue } from '../cpu/epilogue.js';
 import { createCpuBackend } from '../cpu/index.js';
 import {
   allFloat32,
@@ -15,9 +14,11 @@ export const WASM_KERNEL = 'WebAssembly SIMD (AssemblyScript, f32x4)';
 
 /**
  * The wasm backend: matmul and the three convolution kernels run on 128-bit WebAssembly SIMD
- * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package); float64
- * work and the memory-bound pooling passes run on the TypeScript kernels, which are as fast there as
- * wasm would be once its copies are paid. Creating it compiles and instantiates the module, so a
+ * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package), and so
+ * does the fused convolution's epilogue (bias, folded batch norm, ReLU) before the output is copied
+ * out. Float64 work and the memory-bound passes (pooling, ReLU, batch-norm statistics and
+ * transforms) run on the TypeScript kernels, which are as fast there as wasm would be once its
+ * copies in and out are paid (see docs/architecture.md). Creating it compiles and instantiates the module, so a
  * host without WebAssembly SIMD fails here (and `auto` selection falls back to 'cpu', saying why).
  */
 export function createWasmBackend(): Backend {
@@ -43,11 +44,13 @@ export function createWasmBackend(): Backend {
         m,
       );
     },
-    conv2d(x, w, out, g, epilogue) {
-      if (!allFloat32(x, w, out)) return cpu.conv2d(x, w, out, g, epilogue);
+    conv2d(x, w, out, g) {
+      if (!allFloat32(x, w, out)) return cpu.conv2d(x, w, out, g);
       conv2dWasm(x as Float32Array, w as Float32Array, out as Float32Array, g);
-      if (epilogue && (epilogue.scale || epilogue.shift || epilogue.relu))
-        applyChannelEpilogue(out, g.batch, g.outChannels, g.outHeight * g.outWidth, epilogue);
+    },
+    fusedConv2d(x, w, out, g, epilogue) {
+      if (!allFloat32(x, w, out)) return cpu.fusedConv2d!(x, w, out, g, epilogue);
+      conv2dWasm(x as Float32Array, w as Float32Array, out as Float32Array, g, epilogue);
     },
     conv2dBackwardInput(dy, w, dx, g) {
       if (!allFloat32(dy, w, dx)) return cpu.conv2dBackwardInput(dy, w, dx, g);

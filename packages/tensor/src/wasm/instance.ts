@@ -43,6 +43,15 @@ export interface KernelExports {
   ): void;
   setGeometry(...g: number[]): void;
   colsBytes(): number;
+  channelAffine(
+    y: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    scale: number,
+    shift: number,
+    relu: number,
+  ): void;
   conv2dForward(
     x: number,
     w: number,

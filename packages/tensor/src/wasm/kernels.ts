@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, FloatArray } from '../backend.js';
+import type { ChannelEpilogue, Conv2dGeometry, FloatArray } from '../backend.js';
 import { KernelInstance } from './instance.js';
 
 /**
@@ -69,13 +69,17 @@ function setGeometry(w: KernelInstance, g: Conv2dGeometry): void {
 
 type ConvKernel = 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardFilter';
 
-/** Runs one of the three convolution kernels over the whole batch of `g`: out ← kernel(p, q). */
+/**
+ * Runs one of the three convolution kernels over the whole batch of `g`: out ← kernel(p, q), then
+ * (forward only) the epilogue on the output while it is still in the module's memory.
+ */
 function convolve(
   kernel: ConvKernel,
   p: Float32Array,
   q: Float32Array,
   out: Float32Array,
   g: Conv2dGeometry,
+  epilogue?: ChannelEpilogue,
 ) {
   const w = kernelInstance();
   w.reset();
@@ -87,12 +91,27 @@ function convolve(
   const pq = w.put(q);
   const po = w.alloc(out.length * 4);
   e[kernel](pp, pq, po, 0, g.batch, cols, scratch);
+  if (epilogue && (epilogue.scale || epilogue.shift || epilogue.relu)) {
+    const scale = epilogue.scale ? w.put(epilogue.scale) : 0;
+    const shift = epilogue.shift ? w.put(epilogue.shift) : 0;
+    const plane = g.outHeight * g.outWidth;
+    e.channelAffine(po, g.batch, g.outChannels, plane, scale, shift, epilogue.relu ? 1 : 0);
+  }
   out.set(w.floats(po, out.length));
 }
 
-/** out[N,Co,Ho,Wo] = Σ x ⋆ w. */
-export function conv2dWasm(x: Float32Array, w: Float32Array, out: Float32Array, g: Conv2dGeometry): void {
-  convolve('conv2dForward', x, w, out, g);
+/**
+ * out[N,Co,Ho,Wo] = Σ x ⋆ w, then, with an epilogue, y = scale[o]·y + shift[o] and ReLU in float32
+ * (scale and shift rounded to float32: three more roundings than the convolution's sum).
+ */
+export function conv2dWasm(
+  x: Float32Array,
+  w: Float32Array,
+  out: Float32Array,
+  g: Conv2dGeometry,
+  epilogue?: ChannelEpilogue,
+): void {
+  convolve('conv2dForward', x, w, out, g, epilogue);
 }
 
 /** dx = the transpose of the convolution applied to dy. */

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Backend, Conv2dGeometry } from '../backend.js';
+import { type Backend, type Conv2dGeometry, referenceBackend } from '../backend.js';
 import { conv2dGeometry } from '../conv.js';
-import { createCpuBackend } from '../cpu/index.js';
 import { Random } from '../random.js';
+import { checkBackend, OPTIONAL_OPS, REQUIRED_OPS } from '../testing/index.js';
 import { createWasmBackend } from './index.js';
 import { decodeBase64 } from './instance.js';
 import { wasmSimdSupport } from './simd.js';
 
 /**
- * The wasm kernels against the definition. The oracle is the TypeScript kernels run on float64
+ * The wasm kernels against the definition. The oracle is the reference backend run on float64
  * copies of the same float32 inputs (exact to ~1e-16 relative, far below float32's rounding), and
  * the bound is float32's: an output that sums T terms t_i in float32, in any order and grouping,
  * is off by at most γ_T·Σ|t_i| with γ_T = T·u/(1 − T·u), u = 2⁻²⁴ (Higham, Accuracy and Stability
@@ -20,7 +20,7 @@ import { wasmSimdSupport } from './simd.js';
 const U = 2 ** -24;
 const gamma = (t: number) => (t * U) / (1 - t * U);
 
-const cpu = createCpuBackend();
+const oracle = referenceBackend();
 const wasm = createWasmBackend();
 
 function random(length: number, rng: Random): Float32Array {
@@ -51,6 +51,19 @@ test('WebAssembly SIMD is detected in this Node, and the embedded module decodes
   assert.equal(wasm.supportsFloat64, false);
 });
 
+test('every wasm kernel agrees with the reference backend within the float32 bound of Σ|terms| (shared checker)', () => {
+  // The shared checker (testing/check-backend.ts): random shapes and geometries (strides, padding,
+  // dilation, groups, pool windows, sizes at the GEMM's tile and block edges), bound
+  // (γ_k(2⁻²⁴) + 2γ_k(2⁻⁵³))·Σ|terms| per output; pooling and ReLU bit-exact.
+  const reports = checkBackend(wasm, { numRuns: 40 });
+  assert.deepEqual(
+    reports.map((r) => r.op),
+    [...REQUIRED_OPS, ...OPTIONAL_OPS],
+  );
+  for (const r of reports)
+    assert.ok(r.cases > 0 && r.ratio <= 1, `${r.op}: ${r.ratio} of its bound at ${r.worst}`);
+});
+
 /** Sizes that cross the micro-tile (4×8), the packing blocks (64 rows, 256 columns, 256 deep) and their edges. */
 const dim = fc.oneof(
   fc.integer({ min: 1, max: 20 }),
@@ -75,9 +88,9 @@ test('matmul (all four transposes) stays within float32 rounding of Σ|terms| on
         const out = new Float32Array(m * n).fill(Number.NaN);
         wasm.matmul(a, b, out, m, k, n, transA, transB);
         const exact = new Float64Array(m * n);
-        cpu.matmul(f64(a), f64(b), exact, m, k, n, transA, transB);
+        oracle.matmul(f64(a), f64(b), exact, m, k, n, transA, transB);
         const mag = new Float64Array(m * n);
-        cpu.matmul(abs64(a), abs64(b), mag, m, k, n, transA, transB);
+        oracle.matmul(abs64(a), abs64(b), mag, m, k, n, transA, transB);
         within(`matmul ${m}×${k}·${k}×${n} tA=${transA} tB=${transB}`, out, exact, mag, k);
       },
     ),
@@ -176,9 +189,9 @@ function runConv64(k: 'forward' | 'input' | 'filter', g: Conv2dGeometry, p: Floa
   const yLen = g.batch * g.outChannels * g.outHeight * g.outWidth;
   const wLen = (g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth) / g.groups;
   const out = new Float64Array(k === 'forward' ? yLen : k === 'input' ? xLen : wLen);
-  if (k === 'forward') cpu.conv2d(p, q, out, g);
-  else if (k === 'input') cpu.conv2dBackwardInput(p, q, out, g);
-  else cpu.conv2dBackwardFilter(p, q, out, g);
+  if (k === 'forward') oracle.conv2d(p, q, out, g);
+  else if (k === 'input') oracle.conv2dBackwardInput(p, q, out, g);
+  else oracle.conv2dBackwardFilter(p, q, out, g);
   return out;
 }
 
@@ -252,4 +265,27 @@ test('LeNet-sized convolutions (batch 8, 28² and 14², 3×3 pad 1) agree with t
       8 * size * size,
     );
   }
+});
+
+test('the fused epilogue applies scale, shift and ReLU per channel; ReLU passes NaN and turns −0 into +0', () => {
+  // A 1×1 convolution with weight 1 over 2 channels of 9 pixels (the SIMD body and its scalar tail).
+  const g = conv2dGeometry('test', [1, 2, 3, 3], [2, 1, 1, 1], { groups: 2 });
+  const x = new Float32Array(18);
+  for (let i = 0; i < 18; i++) x[i] = i - 9;
+  x[2] = Number.NaN;
+  x[12] = Number.NaN;
+  const out = new Float32Array(18);
+  wasm.fusedConv2d!(x, new Float32Array([1, 1]), out, g, {
+    scale: new Float64Array([2, 0.5]),
+    shift: new Float64Array([1, -1]),
+    relu: true,
+  });
+  const want = Array.from(x, (v, i) => {
+    const y = i < 9 ? 2 * v + 1 : 0.5 * v - 1;
+    return Number.isNaN(y) ? y : Math.max(0, y);
+  });
+  assert.deepEqual([...out], want);
+  const zeros = new Float32Array(18).fill(-0);
+  wasm.fusedConv2d!(zeros, new Float32Array([1, 1]), out, g, { scale: null, shift: null, relu: true });
+  assert.ok(out.every((v) => Object.is(v, 0)));
 });
