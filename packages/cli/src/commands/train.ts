@@ -141,7 +141,7 @@ export async function train(
     outDir = resolve(flags.out ?? defaultOutDir(model));
   }
 
-  const backend = await chooseBackend(flags.backend, config.threads ?? 1);
+  const backend = await chooseBackend(flags.backend, config.threads ?? 1, explicit.has('backend'));
   // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
   if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
@@ -182,7 +182,8 @@ export async function train(
     validationData: valData,
     validationFrequency: config.validationFrequency,
     seed: config.seed,
-    executionEnvironment: backend.name,
+    // Matlab's names: 'cpu' is the processor, where both the wasm and the TypeScript kernels run.
+    executionEnvironment: backend.name === 'gpu' ? 'gpu' : 'cpu',
     verbose: verboseTable,
     log: (line) => console.log(line),
     onIteration: bar ? (record, progress) => bar.update(record, progress.totalIterations) : undefined,

@@ -10,7 +10,7 @@ import {
 } from './kernels.js';
 
 /** What `kernel` reports for the wasm backend. */
-export const WASM_KERNEL = 'WebAssembly SIMD (AssemblyScript, f32x4)';
+export const WASM_KERNEL = 'WebAssembly SIMD f32x4';
 
 /**
  * The wasm backend: matmul and the three convolution kernels run on 128-bit WebAssembly SIMD
