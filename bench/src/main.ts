@@ -6,7 +6,7 @@
 import { enableThreads } from '@nabla/tensor/node';
 import { type BenchOptions, parseArgs, type SuiteName } from './options.js';
 import { markdownTable, missingRows, saveSuite, writeCombined } from './report.js';
-import { targetsMarkdown } from './targets.js';
+import { issue12Markdown, targetsMarkdown } from './targets.js';
 import type { SuiteResult } from './results.js';
 
 /** Seconds of sampling per row: [full run, --quick]. */
@@ -56,6 +56,9 @@ async function main(): Promise<void> {
   }
   const latest = writeCombined();
   console.log(`\nIssue 8's targets (latest results of each suite)\n\n${targetsMarkdown(latest.suites)}`);
+  console.log(
+    `\nIssue 12's targets (Nabla ÷ TF.js wasm in this run; ✓✓ = moonshot)\n\n${issue12Markdown(latest.suites)}`,
+  );
   console.log(`\nwrote ${latest.file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

@@ -3,6 +3,12 @@
  * embeds the result in src/wasm/kernel-bytes.ts). All pointers are byte addresses in the
  * module's own memory, which the TypeScript side (src/wasm/instance.ts) lays out and grows.
  */
+export {
+  batchNormBackwardInput,
+  batchNormBackwardSums,
+  batchNormForward,
+  batchNormStatistics,
+} from './batch-norm';
 export { gemm, gemmScratchBytes } from './gemm';
 export {
   channelAffine,

@@ -1,6 +1,12 @@
 import type { Backend } from '../backend.js';
 import { createCpuBackend } from '../cpu/index.js';
 import {
+  batchNormBackwardInputWasm,
+  batchNormBackwardSumsWasm,
+  batchNormForwardWasm,
+  batchNormStatisticsWasm,
+} from './batch-norm.js';
+import {
   allFloat32,
   conv2dBackwardFilterWasm,
   conv2dBackwardInputWasm,
@@ -16,9 +22,10 @@ export const WASM_KERNEL = 'WebAssembly SIMD f32x4';
  * The wasm backend: matmul and the three convolution kernels run on 128-bit WebAssembly SIMD
  * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package), and so
  * does the fused convolution's epilogue (bias, folded batch norm, ReLU) before the output is copied
- * out. Float64 work and the memory-bound passes (pooling, ReLU, batch-norm statistics and
- * transforms) run on the TypeScript kernels, which are as fast there as wasm would be once its
- * copies in and out are paid (see docs/architecture.md). Creating it compiles and instantiates the module, so a
+ * out; so do batch normalization's four passes (f32x4 arithmetic, float64 sums). Float64 work and
+ * the lightest memory-bound passes (pooling, ReLU, the per-channel sums) run on the TypeScript
+ * kernels, which are as fast there as wasm would be once its copies in and out are paid (see
+ * docs/architecture.md). Creating it compiles and instantiates the module, so a
  * host without WebAssembly SIMD fails here (and `auto` selection falls back to 'cpu', saying why).
  */
 export function createWasmBackend(): Backend {
@@ -55,6 +62,32 @@ export function createWasmBackend(): Backend {
     conv2dBackwardInput(dy, w, dx, g) {
       if (!allFloat32(dy, w, dx)) return cpu.conv2dBackwardInput(dy, w, dx, g);
       conv2dBackwardInputWasm(dy as Float32Array, w as Float32Array, dx as Float32Array, g);
+    },
+    batchNormStatistics(x, g, mean, variance) {
+      if (!allFloat32(x)) return cpu.batchNormStatistics!(x, g, mean, variance);
+      batchNormStatisticsWasm(x as Float32Array, g, mean, variance);
+    },
+    batchNormForward(x, out, g, mean, scale, shift) {
+      if (!allFloat32(x, out)) return cpu.batchNormForward!(x, out, g, mean, scale, shift);
+      batchNormForwardWasm(x as Float32Array, out as Float32Array, g, mean, scale, shift);
+    },
+    batchNormBackwardSums(dy, x, g, mean, sumDy, sumDyXc) {
+      if (!allFloat32(dy, x)) return cpu.batchNormBackwardSums!(dy, x, g, mean, sumDy, sumDyXc);
+      batchNormBackwardSumsWasm(dy as Float32Array, x as Float32Array, g, mean, sumDy, sumDyXc);
+    },
+    batchNormBackwardInput(dy, x, dx, g, mean, dyScale, xScale, shift) {
+      if (!allFloat32(dy, x, dx))
+        return cpu.batchNormBackwardInput!(dy, x, dx, g, mean, dyScale, xScale, shift);
+      batchNormBackwardInputWasm(
+        dy as Float32Array,
+        x as Float32Array,
+        dx as Float32Array,
+        g,
+        mean,
+        dyScale,
+        xScale,
+        shift,
+      );
     },
     conv2dBackwardFilter(x, dy, dw, g) {
       if (!allFloat32(x, dy, dw)) return cpu.conv2dBackwardFilter(x, dy, dw, g);

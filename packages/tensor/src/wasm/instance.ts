@@ -43,6 +43,46 @@ export interface KernelExports {
   ): void;
   setGeometry(...g: number[]): void;
   colsBytes(): number;
+  batchNormStatistics(
+    x: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    mean: number,
+    variance: number,
+  ): void;
+  batchNormForward(
+    x: number,
+    out: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    mean: number,
+    scale: number,
+    shift: number,
+  ): void;
+  batchNormBackwardSums(
+    dy: number,
+    x: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    mean: number,
+    sumDy: number,
+    sumDyXc: number,
+  ): void;
+  batchNormBackwardInput(
+    dy: number,
+    x: number,
+    dx: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    mean: number,
+    a: number,
+    b: number,
+    t: number,
+  ): void;
   channelAffine(
     y: number,
     batch: number,
@@ -167,6 +207,18 @@ export class KernelInstance {
     if (data instanceof Float32Array) v.set(data, at >> 2);
     else for (let i = 0; i < data.length; i++) v[(at >> 2) + i] = data[i]!;
     return at;
+  }
+
+  /** Allocates room for float64 `data` (per-channel numbers) and copies it in. */
+  putFloat64(data: Float64Array): number {
+    const at = this.alloc(data.length * 8);
+    new Float64Array(this.exports.memory.buffer, at, data.length).set(data);
+    return at;
+  }
+
+  /** Copies `out.length` float64 numbers from `at` into `out`. */
+  getFloat64(at: number, out: Float64Array): void {
+    out.set(new Float64Array(this.exports.memory.buffer, at, out.length));
   }
 
   /** The `length` floats at `at`, as a view into the memory (valid until the next allocation). */
