@@ -21,7 +21,7 @@ function accTotal(): f64 {
 }
 
 /** Σ x over [at, end) (byte addresses), in float64. */
-function planeSum(at: usize, end: usize): f64 {
+export function planeSum(at: usize, end: usize): f64 {
   acc0 = f64x2.splat(0);
   acc1 = f64x2.splat(0);
   for (; at + 16 <= end; at += 16) widenAdd(v128.load(at));

@@ -9,6 +9,7 @@ export {
   batchNormForward,
   batchNormStatistics,
 } from './batch-norm';
+export { relu, reluBackward, sumChannels } from './elementwise';
 export { gemm, gemmScratchBytes } from './gemm';
 export {
   channelAffine,

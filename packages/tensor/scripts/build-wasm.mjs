@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'assembly');
 const target = join(root, 'src', 'wasm', 'kernel-bytes.ts');
 const flags = [
+  ...(process.env.NABLA_WASM_DEBUG ? ['--debug'] : []),
   '--optimizeLevel',
   '3',
   '--shrinkLevel',

@@ -6,6 +6,7 @@ import {
   batchNormForwardWasm,
   batchNormStatisticsWasm,
 } from './batch-norm.js';
+import { reluBackwardWasm, reluWasm, sumChannelsWasm } from './elementwise.js';
 import {
   allFloat32,
   conv2dBackwardFilterWasm,
@@ -22,10 +23,10 @@ export const WASM_KERNEL = 'WebAssembly SIMD f32x4';
  * The wasm backend: matmul and the three convolution kernels run on 128-bit WebAssembly SIMD
  * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package), and so
  * does the fused convolution's epilogue (bias, folded batch norm, ReLU) before the output is copied
- * out; so do batch normalization's four passes (f32x4 arithmetic, float64 sums). Float64 work and
- * the lightest memory-bound passes (pooling, ReLU, the per-channel sums) run on the TypeScript
- * kernels, which are as fast there as wasm would be once its copies in and out are paid (see
- * docs/architecture.md). Creating it compiles and instantiates the module, so a
+ * out; so do batch normalization's four passes (f32x4 arithmetic, float64 sums), ReLU and its
+ * gradient, and the per-channel sums of the bias gradients. Float64 work and pooling run on the
+ * TypeScript kernels (pooling's argmax bookkeeping gains little from SIMD once the copies in and
+ * out are paid; see docs/architecture.md). Creating it compiles and instantiates the module, so a
  * host without WebAssembly SIMD fails here (and `auto` selection falls back to 'cpu', saying why).
  */
 export function createWasmBackend(): Backend {
@@ -62,6 +63,18 @@ export function createWasmBackend(): Backend {
     conv2dBackwardInput(dy, w, dx, g) {
       if (!allFloat32(dy, w, dx)) return cpu.conv2dBackwardInput(dy, w, dx, g);
       conv2dBackwardInputWasm(dy as Float32Array, w as Float32Array, dx as Float32Array, g);
+    },
+    relu(x, y) {
+      if (!allFloat32(x, y)) return cpu.relu!(x, y);
+      reluWasm(x as Float32Array, y as Float32Array);
+    },
+    reluBackward(dy, x, dx) {
+      if (!allFloat32(dy, x, dx)) return cpu.reluBackward!(dy, x, dx);
+      reluBackwardWasm(dy as Float32Array, x as Float32Array, dx as Float32Array);
+    },
+    sumChannels(x, g, out) {
+      if (!allFloat32(x)) return cpu.sumChannels!(x, g, out);
+      sumChannelsWasm(x as Float32Array, g, out);
     },
     batchNormStatistics(x, g, mean, variance) {
       if (!allFloat32(x)) return cpu.batchNormStatistics!(x, g, mean, variance);

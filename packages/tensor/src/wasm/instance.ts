@@ -43,6 +43,9 @@ export interface KernelExports {
   ): void;
   setGeometry(...g: number[]): void;
   colsBytes(): number;
+  relu(x: number, y: number, n: number): void;
+  reluBackward(dy: number, x: number, dx: number, n: number): void;
+  sumChannels(x: number, batch: number, channels: number, plane: number, out: number): void;
   batchNormStatistics(
     x: number,
     batch: number,
