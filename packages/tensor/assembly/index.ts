@@ -10,6 +10,7 @@ export {
   batchNormStatistics,
 } from './batch-norm';
 export { relu, reluBackward, sumChannels } from './elementwise';
+export { maxPool2d } from './pool';
 export { gemm, gemmScratchBytes } from './gemm';
 export {
   channelAffine,

@@ -7,6 +7,7 @@ import {
   batchNormStatisticsWasm,
 } from './batch-norm.js';
 import { reluBackwardWasm, reluWasm, sumChannelsWasm } from './elementwise.js';
+import { maxPool2dWasm } from './pool.js';
 import {
   allFloat32,
   conv2dBackwardFilterWasm,
@@ -24,9 +25,9 @@ export const WASM_KERNEL = 'WebAssembly SIMD f32x4';
  * (assembly/*.ts, compiled by AssemblyScript at build time and embedded in the package), and so
  * does the fused convolution's epilogue (bias, folded batch norm, ReLU) before the output is copied
  * out; so do batch normalization's four passes (f32x4 arithmetic, float64 sums), ReLU and its
- * gradient, and the per-channel sums of the bias gradients. Float64 work and pooling run on the
- * TypeScript kernels (pooling's argmax bookkeeping gains little from SIMD once the copies in and
- * out are paid; see docs/architecture.md). Creating it compiles and instantiates the module, so a
+ * gradient, the per-channel sums of the bias gradients, and max pooling (2×2/2 four windows at a
+ * time). Float64 work, average pooling and the max-pool gradient (a scatter through argmax) run on
+ * the TypeScript kernels. Creating it compiles and instantiates the module, so a
  * host without WebAssembly SIMD fails here (and `auto` selection falls back to 'cpu', saying why).
  */
 export function createWasmBackend(): Backend {
@@ -63,6 +64,10 @@ export function createWasmBackend(): Backend {
     conv2dBackwardInput(dy, w, dx, g) {
       if (!allFloat32(dy, w, dx)) return cpu.conv2dBackwardInput(dy, w, dx, g);
       conv2dBackwardInputWasm(dy as Float32Array, w as Float32Array, dx as Float32Array, g);
+    },
+    maxPool2d(x, out, argmax, g) {
+      if (!allFloat32(x, out)) return cpu.maxPool2d(x, out, argmax, g);
+      maxPool2dWasm(x as Float32Array, out as Float32Array, argmax, g);
     },
     relu(x, y) {
       if (!allFloat32(x, y)) return cpu.relu!(x, y);

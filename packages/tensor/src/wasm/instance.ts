@@ -43,6 +43,22 @@ export interface KernelExports {
   ): void;
   setGeometry(...g: number[]): void;
   colsBytes(): number;
+  maxPool2d(
+    x: number,
+    y: number,
+    argmax: number,
+    planes: number,
+    H: number,
+    W: number,
+    KH: number,
+    KW: number,
+    SH: number,
+    SW: number,
+    PH: number,
+    PW: number,
+    HO: number,
+    WO: number,
+  ): void;
   relu(x: number, y: number, n: number): void;
   reluBackward(dy: number, x: number, dx: number, n: number): void;
   sumChannels(x: number, batch: number, channels: number, plane: number, out: number): void;
@@ -227,6 +243,11 @@ export class KernelInstance {
   /** The `length` floats at `at`, as a view into the memory (valid until the next allocation). */
   floats(at: number, length: number): Float32Array {
     return this.view().subarray(at >> 2, (at >> 2) + length);
+  }
+
+  /** The `length` int32s at `at`, as a view into the memory (valid until the next allocation). */
+  ints(at: number, length: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, at, length);
   }
 
   /** Bytes of linear memory held. */

@@ -289,3 +289,57 @@ test('the fused epilogue applies scale, shift and ReLU per channel; ReLU passes 
   wasm.fusedConv2d!(zeros, new Float32Array([1, 1]), out, g, { scale: null, shift: null, relu: true });
   assert.ok(out.every((v) => Object.is(v, 0)));
 });
+
+test('max pooling matches the reference exactly with ties, NaNs and −∞ (2×2/2 SIMD path, its tail, general windows)', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        n: fc.integer({ min: 1, max: 3 }),
+        c: fc.integer({ min: 1, max: 3 }),
+        h: fc.integer({ min: 1, max: 12 }),
+        w: fc.integer({ min: 1, max: 21 }),
+        k: fc.integer({ min: 1, max: 3 }),
+        s: fc.integer({ min: 1, max: 3 }),
+        p: fc.integer({ min: 0, max: 1 }),
+        twoByTwo: fc.boolean(),
+        seed: fc.integer({ min: 0, max: 1 << 30 }),
+      }),
+      ({ n, c, h, w, k, s, p, twoByTwo, seed }) => {
+        const [kk, ss, pp] = twoByTwo ? [2, 2, 0] : [k, s, Math.min(p, k - 1)];
+        fc.pre(h + 2 * pp >= kk && w + 2 * pp >= kk);
+        const g = {
+          batch: n,
+          channels: c,
+          inHeight: h,
+          inWidth: w,
+          kernelHeight: kk,
+          kernelWidth: kk,
+          strideHeight: ss,
+          strideWidth: ss,
+          padHeight: pp,
+          padWidth: pp,
+          outHeight: Math.floor((h + 2 * pp - kk) / ss) + 1,
+          outWidth: Math.floor((w + 2 * pp - kk) / ss) + 1,
+        };
+        const rng = new Random(seed);
+        // Values on a coarse grid (many ties), a few NaNs and −∞.
+        const x = Float32Array.from({ length: n * c * h * w }, () => {
+          const r = rng.uniform();
+          return r < 0.05
+            ? Number.NaN
+            : r < 0.1
+              ? Number.NEGATIVE_INFINITY
+              : Math.round(4 * rng.uniformRange(-1, 1)) / 4;
+        });
+        const count = n * c * g.outHeight * g.outWidth;
+        const got = { y: new Float32Array(count).fill(7), at: new Int32Array(count).fill(-7) };
+        const want = { y: new Float64Array(count), at: new Int32Array(count) };
+        wasm.maxPool2d(x, got.y, got.at, g);
+        oracle.maxPool2d(f64(x), want.y, want.at, g);
+        assert.deepEqual([...got.at], [...want.at]);
+        assert.deepEqual([...got.y], [...want.y]);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
