@@ -8,9 +8,9 @@ import { gemm } from './gemm';
  *   to the input     dX̂[n]_g (K × P)  = W_gᵀ · dY[n]_g,   then col2im adds dX̂ back onto dx[n]
  *   to the filter    dW_g (Co/g × K)  += dY[n]_g · X̂[n]_gᵀ, summed over the images in order
  *
- * X̂ (im2col) is formed in `cols` (K×P floats). The forward product is written straight into the
- * NCHW output (its rows are output channels, its columns the pixels of one image), so no
- * transposition is needed anywhere. All pointers are byte addresses in this module's memory.
+ * X̂ (im2col) is formed in `cols`, a strip of output rows at a time (K × ~256 floats, see
+ * stripRows). The forward product is written straight into the NCHW output (its rows are output
+ * channels, its columns the pixels of one image), so no transposition is needed anywhere. All pointers are byte addresses in this module's memory.
  */
 
 /** Geometry, set once per call by `setGeometry` (too many numbers for one signature). */
@@ -67,9 +67,18 @@ export function setGeometry(
   WO = wo;
 }
 
-/** Bytes of the im2col buffer one image and group needs (K×P floats). */
+/**
+ * Output rows per strip: the products run on strips of whole output rows, about 256 pixels wide,
+ * so that a strip's im2col (K × strip floats) stays in cache between being written and being
+ * packed, instead of streaming a whole image's columns through memory.
+ */
+function stripRows(): i32 {
+  return max(1, min(HO, 256 / max(1, WO)));
+}
+
+/** Bytes of the im2col buffer one strip of one image and group needs (K × strip floats). */
 export function colsBytes(): i32 {
-  return (CI / G) * KH * KW * HO * WO * 4;
+  return (CI / G) * KH * KW * stripRows() * WO * 4;
 }
 
 /** The output columns ox with 0 ≤ ox·SW − PW + j·DW < W: [lo, hi). */
@@ -86,11 +95,12 @@ function endInside(j: i32): i32 {
 }
 
 /**
- * im2col for one image and group: cols[(c·KH·KW + i·KW + j)·P + oy·WO + ox] is the input pixel
- * under tap (i, j) of channel c when the window sits at (oy, ox); zero in the padding.
+ * im2col for output rows [oy0, oy1) of one image and group (S = (oy1 − oy0)·WO windows):
+ * cols[(c·KH·KW + i·KW + j)·S + (oy − oy0)·WO + ox] is the input pixel under tap (i, j) of channel
+ * c when the window sits at (oy, ox); zero in the padding.
  */
-function im2col(x: usize, channels: i32, cols: usize): void {
-  const P = HO * WO;
+function im2col(x: usize, channels: i32, cols: usize, oy0: i32, oy1: i32): void {
+  const P = (oy1 - oy0) * WO;
   let row = 0;
   for (let c = 0; c < channels; c++) {
     const xc = x + <usize>(c * H * W) * 4;
@@ -99,9 +109,9 @@ function im2col(x: usize, channels: i32, cols: usize): void {
         const lo = firstInside(j);
         const hi = max(lo, endInside(j));
         const base = cols + <usize>(row * P) * 4;
-        for (let oy = 0; oy < HO; oy++) {
+        for (let oy = oy0; oy < oy1; oy++) {
           const y = oy * SH - PH + i * DH;
-          const o = base + <usize>(oy * WO) * 4;
+          const o = base + <usize>((oy - oy0) * WO) * 4;
           if (y < 0 || y >= H) {
             memory.fill(o, 0, <usize>WO * 4);
             continue;
@@ -125,9 +135,9 @@ function im2col(x: usize, channels: i32, cols: usize): void {
   }
 }
 
-/** col2im: the adjoint of im2col, each entry of cols added onto the pixel it was read from. */
-function col2imAdd(cols: usize, channels: i32, dx: usize): void {
-  const P = HO * WO;
+/** col2im: the adjoint of im2col (rows [oy0, oy1)), each entry of cols added onto the pixel it was read from. */
+function col2imAdd(cols: usize, channels: i32, dx: usize, oy0: i32, oy1: i32): void {
+  const P = (oy1 - oy0) * WO;
   let row = 0;
   for (let c = 0; c < channels; c++) {
     const xc = dx + <usize>(c * H * W) * 4;
@@ -136,10 +146,10 @@ function col2imAdd(cols: usize, channels: i32, dx: usize): void {
         const lo = firstInside(j);
         const hi = max(lo, endInside(j));
         const base = cols + <usize>(row * P) * 4;
-        for (let oy = 0; oy < HO; oy++) {
+        for (let oy = oy0; oy < oy1; oy++) {
           const y = oy * SH - PH + i * DH;
           if (y < 0 || y >= H) continue;
-          const o = base + <usize>(oy * WO) * 4;
+          const o = base + <usize>((oy - oy0) * WO) * 4;
           const dst = xc + <usize>(y * W - PW + j * DW) * 4;
           if (SW === 1) {
             let ox = lo;
@@ -182,27 +192,24 @@ export function conv2dForward(
   const cog = CO / G;
   const K = cig * KH * KW;
   const P = HO * WO;
+  const rows = stripRows();
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
       const xg = x + <usize>((n * CI + g * cig) * H * W) * 4;
-      let b = cols;
-      if (colsAreInput()) b = xg;
-      else im2col(xg, cig, cols);
-      gemm(
-        cog,
-        P,
-        K,
-        w + <usize>(g * cog * K) * 4,
-        K,
-        1,
-        b,
-        P,
-        1,
-        out + <usize>((n * CO + g * cog) * P) * 4,
-        P,
-        false,
-        scratch,
-      );
+      const wg = w + <usize>(g * cog * K) * 4;
+      const yg = out + <usize>((n * CO + g * cog) * P) * 4;
+      for (let oy0 = 0; oy0 < HO; oy0 += rows) {
+        const oy1 = min(HO, oy0 + rows);
+        const S = (oy1 - oy0) * WO;
+        const at = <usize>(oy0 * WO) * 4;
+        if (colsAreInput()) {
+          // X̂ is x itself (1×1, stride 1, no padding): the strip's columns read in place.
+          gemm(cog, S, K, wg, K, 1, xg + at, P, 1, yg + at, P, false, scratch);
+        } else {
+          im2col(xg, cig, cols, oy0, oy1);
+          gemm(cog, S, K, wg, K, 1, cols, S, 1, yg + at, P, false, scratch);
+        }
+      }
     }
   }
 }
@@ -221,6 +228,7 @@ export function conv2dBackwardInput(
   const cog = CO / G;
   const K = cig * KH * KW;
   const P = HO * WO;
+  const rows = stripRows();
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
       const dxg = dx + <usize>((n * CI + g * cig) * H * W) * 4;
@@ -231,16 +239,20 @@ export function conv2dBackwardInput(
         gemm(K, P, cog, wg, 1, K, dyg, P, 1, dxg, P, false, scratch);
         continue;
       }
-      gemm(K, P, cog, wg, 1, K, dyg, P, 1, cols, P, false, scratch);
       memory.fill(dxg, 0, <usize>(cig * H * W) * 4);
-      col2imAdd(cols, cig, dxg);
+      for (let oy0 = 0; oy0 < HO; oy0 += rows) {
+        const oy1 = min(HO, oy0 + rows);
+        const S = (oy1 - oy0) * WO;
+        gemm(K, S, cog, wg, 1, K, dyg + <usize>(oy0 * WO) * 4, P, 1, cols, S, false, scratch);
+        col2imAdd(cols, cig, dxg, oy0, oy1);
+      }
     }
   }
 }
 
 /**
- * dw[Co, Ci/g, kh, kw] = Σ_n dY[n]·X̂[n]ᵀ over images [n0, n1), each image's product added in
- * image order (dw is cleared first).
+ * dw[Co, Ci/g, kh, kw] = Σ_n dY[n]·X̂[n]ᵀ over images [n0, n1), each image's product (strip by
+ * strip) added in order (dw is cleared first).
  */
 export function conv2dBackwardFilter(
   x: usize,
@@ -256,28 +268,23 @@ export function conv2dBackwardFilter(
   const K = cig * KH * KW;
   const P = HO * WO;
   memory.fill(dw, 0, <usize>(CO * K) * 4);
+  const rows = stripRows();
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
       const xg = x + <usize>((n * CI + g * cig) * H * W) * 4;
-      let b = cols;
-      if (colsAreInput()) b = xg;
-      else im2col(xg, cig, cols);
-      // op(B)(p = pixel, j = tap) = X̂[tap, pixel]: the transposed read of cols.
-      gemm(
-        cog,
-        K,
-        P,
-        dy + <usize>((n * CO + g * cog) * P) * 4,
-        P,
-        1,
-        b,
-        1,
-        P,
-        dw + <usize>(g * cog * K) * 4,
-        K,
-        true,
-        scratch,
-      );
+      const dyg = dy + <usize>((n * CO + g * cog) * P) * 4;
+      const dwg = dw + <usize>(g * cog * K) * 4;
+      for (let oy0 = 0; oy0 < HO; oy0 += rows) {
+        const oy1 = min(HO, oy0 + rows);
+        const S = (oy1 - oy0) * WO;
+        const at = <usize>(oy0 * WO) * 4;
+        // op(B)(p = pixel, j = tap) = X̂[tap, pixel]: the transposed read of the strip's columns.
+        if (colsAreInput()) gemm(cog, K, S, dyg + at, P, 1, xg + at, 1, P, dwg, K, true, scratch);
+        else {
+          im2col(xg, cig, cols, oy0, oy1);
+          gemm(cog, K, S, dyg + at, P, 1, cols, 1, S, dwg, K, true, scratch);
+        }
+      }
     }
   }
 }
