@@ -234,7 +234,9 @@ function automatic(): Backend {
  * 'auto' (wasm where WebAssembly SIMD exists, else cpu). Returns it, so callers can report `kernel`.
  */
 export function setBackend(name: string): Backend {
-  if (name === 'auto') {
+  if (name === 'auto' && !registry.has('auto')) {
+    // The tensor package's own choice; @nabla/gpu's registerGpuBackend() registers an 'auto' that
+    // also considers the GPU, and then that one runs.
     current = automatic();
     return current;
   }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Backend, type Conv2dGeometry, referenceBackend } from '../backend.js';
+import {
+  type Backend,
+  backendFor,
+  backendSelection,
+  type Conv2dGeometry,
+  getBackend,
+  referenceBackend,
+  setBackend,
+} from '../backend.js';
 import { conv2dGeometry } from '../conv.js';
 import { Random } from '../random.js';
 import { checkBackend, OPTIONAL_OPS, REQUIRED_OPS } from '../testing/index.js';
@@ -342,4 +350,22 @@ test('max pooling matches the reference exactly with ties, NaNs and −∞ (2×2
     ),
     { numRuns: 200 },
   );
+});
+
+test("setBackend('auto') picks wasm here and says why; setBackend by name says so; the float64 path stays on cpu", () => {
+  const previous = getBackend().name;
+  try {
+    assert.equal(setBackend('auto').name, 'wasm');
+    assert.deepEqual(backendSelection(), {
+      name: 'wasm',
+      reason: 'automatic: WebAssembly SIMD (128-bit) is available',
+    });
+    setBackend('cpu');
+    assert.deepEqual(backendSelection(), { name: 'cpu', reason: "set with setBackend('cpu')" });
+    setBackend('wasm');
+    assert.equal(backendFor(new Float64Array(1)).name, 'cpu');
+    assert.equal(backendFor(new Float32Array(1)).name, 'wasm');
+  } finally {
+    setBackend(previous);
+  }
 });
