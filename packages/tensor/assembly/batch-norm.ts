@@ -6,27 +6,64 @@
  * so a channel of 100,000 values loses no more than a float32 rounding per term.
  */
 
-/** Adds the four lanes of v, widened to float64, into the pair (acc0, acc1); returns the new pair via globals. */
-let acc0: v128 = f64x2.splat(0);
-let acc1: v128 = f64x2.splat(0);
-
-function widenAdd(v: v128): void {
-  acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(v));
-  acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+/** The four lanes of v, widened to float64, as two f64x2 halves. */
+function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
 }
-
-function accTotal(): f64 {
-  const s = f64x2.add(acc0, acc1);
+function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+function total(a: v128, b: v128): f64 {
+  const s = f64x2.add(a, b);
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
 
-/** Σ x over [at, end) (byte addresses), in float64. */
+/** Σ x over [at, end) (byte addresses), in float64 (two f64x2 accumulators, in locals). */
 export function planeSum(at: usize, end: usize): f64 {
-  acc0 = f64x2.splat(0);
-  acc1 = f64x2.splat(0);
-  for (; at + 16 <= end; at += 16) widenAdd(v128.load(at));
-  let s = accTotal();
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  for (; at + 16 <= end; at += 16) {
+    const v = v128.load(at);
+    a = f64x2.add(a, low(v));
+    b = f64x2.add(b, high(v));
+  }
+  let s = total(a, b);
   for (; at < end; at += 4) s += <f64>load<f32>(at);
+  return s;
+}
+
+/** Σ (x − μ)² over [at, end) in float64: the difference and its square in float32, then widened. */
+function squaresSum(at: usize, end: usize, mu: f32): f64 {
+  const muv = f32x4.splat(mu);
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  for (; at + 16 <= end; at += 16) {
+    const d = f32x4.sub(v128.load(at), muv);
+    const q = f32x4.mul(d, d);
+    a = f64x2.add(a, low(q));
+    b = f64x2.add(b, high(q));
+  }
+  let s = total(a, b);
+  for (; at < end; at += 4) {
+    const d = load<f32>(at) - mu;
+    s += <f64>(d * d);
+  }
+  return s;
+}
+
+/** Σ dy·(x − μ) over `bytes` of both planes in float64 (the product in float32, then widened). */
+function productSum(dy: usize, x: usize, bytes: usize, mu: f32): f64 {
+  const muv = f32x4.splat(mu);
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const q = f32x4.mul(v128.load(dy + i), f32x4.sub(v128.load(x + i), muv));
+    a = f64x2.add(a, low(q));
+    b = f64x2.add(b, high(q));
+  }
+  let s = total(a, b);
+  for (; i < bytes; i += 4) s += <f64>(load<f32>(dy + i) * (load<f32>(x + i) - mu));
   return s;
 }
 
@@ -54,21 +91,7 @@ export function batchNormStatistics(
   at = x;
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++, at += bytes) {
-      const mu = <f32>load<f64>(mean + <usize>c * 8);
-      const muv = f32x4.splat(mu);
-      acc0 = f64x2.splat(0);
-      acc1 = f64x2.splat(0);
-      let i = at;
-      const end = at + bytes;
-      for (; i + 16 <= end; i += 16) {
-        const d = f32x4.sub(v128.load(i), muv);
-        widenAdd(f32x4.mul(d, d));
-      }
-      let s = accTotal();
-      for (; i < end; i += 4) {
-        const d = load<f32>(i) - mu;
-        s += <f64>(d * d);
-      }
+      const s = squaresSum(at, at + bytes, <f32>load<f64>(mean + <usize>c * 8));
       const p = variance + <usize>c * 8;
       store<f64>(p, load<f64>(p) + s);
     }
@@ -126,16 +149,7 @@ export function batchNormBackwardSums(
     for (let c = 0; c < channels; c++, at += bytes) {
       const p = sumDy + <usize>c * 8;
       store<f64>(p, load<f64>(p) + planeSum(dy + at, dy + at + bytes));
-      const mu = <f32>load<f64>(mean + <usize>c * 8);
-      const muv = f32x4.splat(mu);
-      acc0 = f64x2.splat(0);
-      acc1 = f64x2.splat(0);
-      let i: usize = 0;
-      for (; i + 16 <= bytes; i += 16) {
-        widenAdd(f32x4.mul(v128.load(dy + at + i), f32x4.sub(v128.load(x + at + i), muv)));
-      }
-      let s = accTotal();
-      for (; i < bytes; i += 4) s += <f64>(load<f32>(dy + at + i) * (load<f32>(x + at + i) - mu));
+      const s = productSum(dy + at, x + at, bytes, <f32>load<f64>(mean + <usize>c * 8));
       const q = sumDyXc + <usize>c * 8;
       store<f64>(q, load<f64>(q) + s);
     }
