@@ -43,7 +43,7 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     assert.deepEqual(page().errors, []);
   });
 
-  test('matmul and conv2d forward / backward on a strict WebGL2Kernel agree with the reference backend', async () => {
+  test('matmul and conv2d forward / backward on a strict WebGL2Kernel agree with the reference backend', async (t) => {
     const result = await page().page.evaluate(
       (options) => (globalThis as unknown as Page).nablaGpu.agreement('webgl2', options),
       { numRuns: 12, seed: 42, maxSide: 12 },
@@ -58,6 +58,9 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     for (const r of result.reports) {
       assert.equal(r.cases, 12, `${r.op} ran every case`);
       assert.ok(r.maxError <= TOLERANCE, `${r.op}: max error ${r.maxError} at ${r.worst}`);
+      t.diagnostic(
+        `${r.op}: ${r.maxError.toFixed(3)} of the bound, ${r.relative.toExponential(2)} of Σ|terms|`,
+      );
     }
   });
 
@@ -68,8 +71,12 @@ describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
     if ('error' in result) assert.fail(`in the page: ${result.error}`);
     assert.equal(result.kernel, 'WebGL2Kernel');
     assert.equal(result.reports.length, 4);
-    for (const r of result.reports)
+    for (const r of result.reports) {
       assert.ok(r.maxError <= TOLERANCE, `${r.op}: max error ${r.maxError} at ${r.worst}`);
+      t.diagnostic(
+        `LeNet ${r.op}: ${r.maxError.toFixed(3)} of the bound, ${r.relative.toExponential(2)} of Σ|terms|`,
+      );
+    }
     const renderer = await page().page.evaluate(() => (globalThis as unknown as Page).nablaGpu.renderer());
     assert.notEqual(renderer, 'no WebGL2 context');
     t.diagnostic(`WebGL2 renderer: ${renderer}`);

@@ -24,7 +24,10 @@ function countCalls(name: string) {
       return (value as (...a: unknown[]) => unknown)(...args);
     };
   }
-  return { counts, restore: () => originals.forEach((v, k) => (b[k] = v)) };
+  const restore = () => {
+    for (const [k, v] of originals) b[k] = v;
+  };
+  return { counts, restore };
 }
 
 /** Two SGD-with-momentum steps of the course's LeNet on one seeded batch; the losses and the weights after. */

@@ -280,6 +280,13 @@ export function backendFor(data: FloatArray): Backend {
   return b;
 }
 
+/** Which optional kernels `b` provides itself, and which run as their reference definitions (for reports). */
+export function optionalKernels(b: Backend): { own: OptionalKernel[]; reference: OptionalKernel[] } {
+  const all: OptionalKernel[] = ['fusedConv2d', ...(Object.keys(referenceKernels) as OptionalKernel[])];
+  const own = all.filter((k) => typeof b[k] === 'function');
+  return { own, reference: all.filter((k) => !own.includes(k)) };
+}
+
 /**
  * An optional kernel of `b`: its own when it has one, else the reference definition (for
  * `fusedConv2d`, the composition of b's own conv2d with the batch-norm and ReLU passes).

@@ -5,9 +5,9 @@ import {
   type FloatArray,
   kernelOf,
 } from './backend.js';
-import { col2imAdd, im2colInto } from './cpu/conv2d.js';
 import { allocate, floatType, promote } from './dtype.js';
 import { formatShape, ShapeError, ValueError } from './errors.js';
+import { col2imAdd, im2colInto } from './im2col.js';
 import { NDArray } from './ndarray.js';
 
 export type Pair = number | readonly [number, number];

@@ -16,6 +16,7 @@ export {
   type FloatArray,
   getBackend,
   kernelOf,
+  optionalKernels,
   type OptionalKernel,
   type Pool2dGeometry,
   referenceBackend,
@@ -32,30 +33,29 @@ export {
 } from './batch-norm.js';
 export {
   type Conv2dOptions,
+  type ConvEpilogue,
   col2im,
   conv2d,
   conv2dBackwardFilter,
   conv2dBackwardInput,
   conv2dGeometry,
-  type ConvEpilogue,
   fusedConv2d,
   im2col,
   type Pair,
 } from './conv.js';
 export { createCpuBackend } from './cpu/index.js';
-export { createReferenceBackend } from './reference/index.js';
 export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
 export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';
 export { releaseScratch, scratchBytes } from './cpu/scratch.js';
 export { createWasmBackend, WASM_KERNEL } from './wasm/index.js';
 export { wasmSimdSupport } from './wasm/simd.js';
-export { allocate, type DType, DTYPES, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
 export * from './creation.js';
+export { allocate, DTYPES, type DType, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
 export * from './elementwise.js';
 export { FormatError, formatShape, ShapeError, ValueError } from './errors.js';
 export { assign, concat, pad, stack } from './join.js';
 export { type MatmulOptions, matmul } from './matmul.js';
-export { copyStrided, type NestedArray, NDArray, writeStrided } from './ndarray.js';
+export { copyStrided, NDArray, type NestedArray, writeStrided } from './ndarray.js';
 export {
   type AvgPool2dOptions,
   avgPool2d,
@@ -67,4 +67,5 @@ export {
 } from './pool.js';
 export { defaultGenerator, manualSeed, Random } from './random.js';
 export * from './reduce.js';
+export { createReferenceBackend } from './reference/index.js';
 export { broadcastShapes, checkShape, contiguousStrides, normalizeAxis, sameShape, sizeOf } from './shape.js';

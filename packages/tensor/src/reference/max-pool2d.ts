@@ -27,8 +27,8 @@ export function maxPool2dReference(
               const q = j * g.strideWidth - g.padWidth + v;
               if (r < 0 || r >= g.inHeight || q < 0 || q >= g.inWidth) continue;
               const k = ((n * g.channels + c) * g.inHeight + r) * g.inWidth + q;
-              if (Number.isNaN(best)) continue;
-              if (at < 0 || x[k]! > best || Number.isNaN(x[k]!)) {
+              const firstNaN = Number.isNaN(x[k]!) && !Number.isNaN(best);
+              if (at < 0 || x[k]! > best || firstNaN) {
                 best = x[k]!;
                 at = k;
               }

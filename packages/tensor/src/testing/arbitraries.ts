@@ -75,15 +75,16 @@ export function smallConvGeometry(maxSide = 9): fc.Arbitrary<Conv2dGeometry> {
 /**
  * Convolutions whose GEMMs cross the cpu's block edges: the forward is Co/G × (N·Ho·Wo) × (Ci/G·kh·kw),
  * so batches of small images give 500–2500 windows (NC = 512, MB = 1024), 28–30 input channels of a
- * 3×3 kernel give 252–270 taps (KC = 256), and 95–97 output channels cross MC = 96. Also single-channel
- * 3×3 stride-1 layers, which the cpu runs on direct loops.
+ * 3×3 kernel give 252–270 taps (KC = 256), 95–97 output channels cross MC = 96 and 255–257 cross KC
+ * in the input gradient's product (whose reduction runs over the output channels). Also
+ * single-channel 3×3 stride-1 layers, which the cpu runs on direct loops.
  */
 export function gemmEdgeConvGeometry(): fc.Arbitrary<Conv2dGeometry> {
   return fc
     .record({
       batch: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 14, max: 70 })),
       inChannels: fc.constantFrom(1, 2, 28, 29, 30),
-      outChannels: fc.constantFrom(1, 4, 5, 16, 95, 96, 97),
+      outChannels: fc.constantFrom(1, 4, 5, 16, 95, 96, 97, 255, 256, 257),
       side: fc.integer({ min: 2, max: 6 }),
       k: fc.constantFrom(1, 3),
       stride: fc.constantFrom(1, 1, 2),

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Backend, FloatArray } from '../backend.js';
-import { createCpuBackend } from '../cpu/index.js';
 import { referenceBackend } from '../backend.js';
+import { createCpuBackend } from '../cpu/index.js';
 import { type CheckedOp, checkOp } from './check-backend.js';
 import { boundFactor, compareWithBound, gamma, U_FLOAT32 } from './error-bound.js';
 
