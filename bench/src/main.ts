@@ -3,10 +3,11 @@
  * row side by side with its peers in this one process, prints the tables with Nabla ÷ peer
  * ratios, and writes bench/results/<suite>.json and bench/results/RESULTS.md.
  */
+import { setBackend } from '@nabla/tensor';
 import { enableThreads } from '@nabla/tensor/node';
 import { type BenchOptions, parseArgs, type SuiteName } from './options.js';
 import { markdownTable, missingRows, saveSuite, writeCombined } from './report.js';
-import { targetsMarkdown } from './targets.js';
+import { issue12Markdown, targetsMarkdown } from './targets.js';
 import type { SuiteResult } from './results.js';
 
 /** Seconds of sampling per row: [full run, --quick]. */
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
   const threads = Number(process.env.NABLA_THREADS ?? 1);
   if (!Number.isInteger(threads) || threads < 1)
     throw new Error(`NABLA_THREADS must be a positive integer, got ${process.env.NABLA_THREADS}`);
+  // NABLA_BACKEND=cpu|wasm|reference picks Nabla's kernels (default: the automatic choice, wasm
+  // where WebAssembly SIMD exists); threads then spread those kernels.
+  if (process.env.NABLA_BACKEND) setBackend(process.env.NABLA_BACKEND);
   if (threads > 1) await enableThreads({ threads });
   const started = Date.now();
   for (const name of suites) {
@@ -56,6 +60,9 @@ async function main(): Promise<void> {
   }
   const latest = writeCombined();
   console.log(`\nIssue 8's targets (latest results of each suite)\n\n${targetsMarkdown(latest.suites)}`);
+  console.log(
+    `\nIssue 12's targets (Nabla ÷ TF.js wasm in this run; ✓✓ = moonshot)\n\n${issue12Markdown(latest.suites)}`,
+  );
   console.log(`\nwrote ${latest.file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

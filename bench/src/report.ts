@@ -4,7 +4,7 @@ import { LIBS, type LibId, libLabel } from './libs.js';
 import { SUITES } from './options.js';
 import { formatFigure } from './report-format.js';
 import { type CaseResult, ratio, type SuiteResult } from './results.js';
-import { targetsMarkdown } from './targets.js';
+import { issue12Markdown, targetsMarkdown } from './targets.js';
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
 
@@ -116,6 +116,10 @@ export function writeCombined(): { file: string; suites: SuiteResult[] } {
     'Written by `pnpm bench` (bench/src/report.ts); do not edit by hand. Every row of a table ran in the same',
     'process and the same run; compare ratios (Nabla ÷ peer, > 1 means Nabla is faster), not absolute figures,',
     'across machines. See bench/README.md for what each suite measures.',
+    '',
+    "### Issue 12's targets (Nabla ÷ TF.js wasm, one thread unless said; ✓✓ = moonshot)",
+    '',
+    issue12Markdown(suites),
     '',
     "### Issue 8's targets",
     '',

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { getBackend } from '@nabla/tensor';
+import { disableThreads, enableThreads, threadCount } from '@nabla/tensor/node';
 import { randomFloats, randomLabels } from '../data.js';
 import { machineInfo } from '../machine.js';
 import { brainMlpTrainer } from '../models/brain-mlp.js';
@@ -10,7 +11,7 @@ import type { BenchOptions } from '../options.js';
 import { nablaSettings } from '../peers/nabla.js';
 import { type TfBackend, tfInfo, useTf } from '../peers/tfjs.js';
 import type { CaseResult, SuiteResult } from '../results.js';
-import { type CaseSpec, type Contender, runCase, selected } from '../runner.js';
+import { type CaseSpec, type Contender, runCase, selected, Unavailable } from '../runner.js';
 
 function tfContender(backend: TfBackend, make: () => TfTrainer, slow?: string): Contender {
   return {
@@ -58,6 +59,33 @@ function lenetCase(): CaseSpec {
   };
 }
 
+/**
+ * Nabla's LeNet step with its kernels split over two threads (the machine's both cores; issue 12's
+ * "both cores" row compares it with TF.js wasm's one thread from the case above, which has no
+ * threads in Node). Skipped when the whole run already has NABLA_THREADS set.
+ */
+function lenetThreadsCase(): CaseSpec {
+  const batch = 128;
+  const { x, labels } = batchOf(batch, 784);
+  return {
+    name: 'LeNet (course) training step on 2 threads, batch 128',
+    unit: 'img/s',
+    work: `${batch} images, Nabla's kernels on 2 threads (enableThreads)`,
+    amount: batch,
+    contenders: [
+      {
+        lib: 'nabla',
+        setup: async () => {
+          if (threadCount() > 1) throw new Unavailable('NABLA_THREADS already runs every row on threads');
+          await enableThreads({ threads: 2 });
+          const t = await nablaLenetTrainer(x, labels);
+          return { run: () => t.step(), dispose: () => void disableThreads() };
+        },
+      },
+    ],
+  };
+}
+
 function mlpCase(): CaseSpec {
   const batch = 64;
   const { x, labels } = batchOf(batch, 784);
@@ -92,7 +120,7 @@ export async function trainSuite(options: BenchOptions): Promise<SuiteResult> {
   const peers = await tfInfo();
   const cases: CaseResult[] = [];
   console.log(`\ntrain: budget ${options.budget}s a row`);
-  for (const make of [lenetCase, mlpCase]) {
+  for (const make of [lenetCase, lenetThreadsCase, mlpCase]) {
     const spec = make();
     if (selected(spec.name, options)) cases.push(await runCase(spec, options));
   }

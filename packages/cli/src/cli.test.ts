@@ -139,7 +139,7 @@ describe('nabla as a user runs it', { concurrency: 3 }, () => {
     assert.match(bad.stderr, /^nabla: .*applicant\.json: missing sex, salaryUsd/);
   });
 
-  test('--backend gpu refuses where gpu.js has no real GPU; auto says it uses the cpu and why', async () => {
+  test('--backend gpu refuses where gpu.js has no real GPU; auto says it uses the wasm kernels and why', async () => {
     const out = join(dir, 'auto');
     const args = [
       'train',
@@ -164,7 +164,8 @@ describe('nabla as a user runs it', { concurrency: 3 }, () => {
     } else {
       assert.equal(gpu.code, 2);
       assert.match(gpu.stderr, /^nabla: --backend gpu: no usable GPU: .+ \(use --backend cpu or auto\)\n$/);
-      assert.match(line, /^Backend: cpu \(TypeScript( on \d+ threads)?\): .{10,}/);
+      // No GPU: auto falls back to the best CPU kernels, WebAssembly SIMD in Node 20, and says why.
+      assert.match(line, /^Backend: wasm \(WebAssembly SIMD f32x4( on \d+ threads)?\): .{10,}/);
     }
   });
 });

@@ -58,14 +58,14 @@ function trainCommand(model: ModelName, description: string): Command {
     .addOption(
       new Option(
         '--backend <name>',
-        'where the kernels run; auto uses the GPU only where gpu.js has a real GL context',
+        'where the kernels run: wasm (WebAssembly SIMD; the TypeScript cpu kernels where SIMD is missing), cpu, gpu, or auto (the GPU only where gpu.js has a real GL context, else wasm)',
       )
-        .choices(['cpu', 'gpu', 'auto'])
-        .default('cpu'),
+        .choices(['cpu', 'wasm', 'gpu', 'auto'])
+        .default('wasm'),
     )
     .option(
       '--threads <n>',
-      'cpu threads for the matmul and convolution kernels (default: every core); a run is bit-reproducible for a given count',
+      'threads for the wasm or cpu matmul and convolution kernels (default: every core); a run is bit-reproducible for a given count',
       threadCount,
       availableParallelism(),
     )

@@ -127,7 +127,10 @@ test('a training run writes its model, metrics, chart, confusion matrix and chec
   assert.equal(metrics.trainSize + metrics.valSize, 256);
   assert.equal(metrics.testSize, 100);
   assert.equal(metrics.seed, 7);
-  assert.equal(metrics.backend.name, 'cpu');
+  // The default backend: the WebAssembly SIMD kernels (Node 20 has SIMD), and why.
+  assert.equal(metrics.backend.name, 'wasm');
+  assert.match(metrics.backend.kernel, /^WebAssembly SIMD f32x4/);
+  assert.match(metrics.backend.reason, /^the default: WebAssembly SIMD \(128-bit\) is available$/);
   assert.ok(metrics.durationSeconds > 0 && metrics.imagesPerSecond > 0);
   assert.ok(metrics.history.some((r: { validationAccuracy?: number }) => r.validationAccuracy !== undefined));
 

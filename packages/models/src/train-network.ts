@@ -312,7 +312,9 @@ export function computePopulationStatistics(net: Network, inputs: NDArray, batch
 function selectExecutionEnvironment(env: TrainingOptions['executionEnvironment']): void {
   const registered = nd.registeredBackends();
   if (env === 'cpu') {
-    if (!getBackend().name.startsWith('cpu')) setBackend('cpu');
+    // Matlab's 'cpu' is the processor, not our TypeScript backend: the wasm kernels run there too.
+    const name = getBackend().name;
+    if (!name.startsWith('cpu') && !name.startsWith('wasm')) setBackend('cpu');
   } else if (env === 'gpu') {
     if (!registered.includes('gpu')) {
       throw new ValueError(

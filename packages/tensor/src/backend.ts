@@ -1,6 +1,8 @@
 import { createCpuBackend } from './cpu/index.js';
 import { ValueError } from './errors.js';
 import { composedFusedConv2d, createReferenceBackend, referenceKernels } from './reference/index.js';
+import { createWasmBackend } from './wasm/index.js';
+import { wasmSimdSupport } from './wasm/simd.js';
 
 /** A floating-point buffer: what the kernels compute on. */
 export type FloatArray = Float32Array | Float64Array;
@@ -106,9 +108,9 @@ export interface Pool2dGeometry {
  * `reference/`, and every backend is property-checked against the reference (`@nabla/tensor/testing`).
  */
 export interface Backend {
-  /** Registry name: 'reference', 'cpu', 'cpu-parallel', 'wasm', 'gpu'. */
+  /** Registry name: 'reference', 'cpu', 'cpu-parallel', 'wasm', 'wasm-parallel', 'gpu'. */
   readonly name: string;
-  /** What really runs, reported honestly: 'TypeScript', or the gpu.js kernel class ('WebGL2Kernel'). */
+  /** What really runs, reported honestly: 'TypeScript', 'WebAssembly SIMD …', or the gpu.js kernel class ('WebGL2Kernel'). */
   readonly kernel: string;
   /** Whether this backend computes in the given precision; float64 work goes to the cpu backend otherwise. */
   supportsFloat64: boolean;
@@ -202,11 +204,19 @@ export type OptionalKernel =
 const registry = new Map<string, () => Backend>([
   ['cpu', createCpuBackend],
   ['reference', createReferenceBackend],
+  ['wasm', createWasmBackend],
 ]);
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 let cpuInstance: Backend | null = null;
 let referenceInstance: Backend | null = null;
+
+/** Which backend runs and why, in a sentence: what `getBackend()`, the CLI and metrics.json report. */
+export interface BackendSelection {
+  name: string;
+  reason: string;
+}
+let selection: BackendSelection | null = null;
 
 /** Makes a backend selectable by name. The factory runs on first use. */
 export function registerBackend(name: string, factory: () => Backend): void {
@@ -221,7 +231,7 @@ function instance(name: string): Backend {
     if (!factory) {
       throw new ValueError(
         'setBackend',
-        `unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`,
+        `unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}, auto`,
       );
     }
     b = factory();
@@ -230,16 +240,54 @@ function instance(name: string): Backend {
   return b;
 }
 
-/** Chooses the backend every later kernel call runs on. Returns it, so callers can report `kernel`. */
+/**
+ * The automatic choice: the wasm backend where WebAssembly SIMD is available (feature-detected by
+ * validating a tiny SIMD module, then compiling the kernels), else the TypeScript `cpu` kernels.
+ * The fallback is never silent: `backendSelection()` says why it happened.
+ */
+function automatic(): Backend {
+  const simd = wasmSimdSupport();
+  if (simd.ok) {
+    try {
+      const b = instance('wasm');
+      selection = { name: 'wasm', reason: `automatic: ${simd.reason}` };
+      return b;
+    } catch (e) {
+      selection = {
+        name: 'cpu',
+        reason: `automatic: the wasm kernels failed to start (${(e as Error).message}); the TypeScript kernels run`,
+      };
+    }
+  } else selection = { name: 'cpu', reason: `automatic: ${simd.reason}; the TypeScript kernels run` };
+  return instance('cpu');
+}
+
+/**
+ * Chooses the backend every later kernel call runs on: a registered name ('cpu', 'wasm', …) or
+ * 'auto' (wasm where WebAssembly SIMD exists, else cpu). Returns it, so callers can report `kernel`.
+ */
 export function setBackend(name: string): Backend {
+  if (name === 'auto' && !registry.has('auto')) {
+    // The tensor package's own choice; @nabla/gpu's registerGpuBackend() registers an 'auto' that
+    // also considers the GPU, and then that one runs.
+    current = automatic();
+    return current;
+  }
   current = instance(name);
+  selection = { name: current.name, reason: `set with setBackend('${name}')` };
   return current;
 }
 
-/** The backend in use ('cpu' unless another was set). */
+/** The backend in use: the automatic choice (wasm where SIMD exists, else cpu) unless another was set. */
 export function getBackend(): Backend {
-  if (!current) current = instance('cpu');
+  if (!current) current = automatic();
   return current;
+}
+
+/** Which backend runs and why (the automatic choice's reason, or that it was set by name). */
+export function backendSelection(): BackendSelection {
+  const b = getBackend();
+  return selection && selection.name === b.name ? selection : { name: b.name, reason: 'selected' };
 }
 
 /** The fast TypeScript backend, whatever is selected: where float64 work goes when a backend lacks it. */

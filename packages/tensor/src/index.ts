@@ -7,6 +7,8 @@ import './cpu/index.js';
 export {
   type Backend,
   backendFor,
+  type BackendSelection,
+  backendSelection,
   type ChannelEpilogue,
   type ChannelGeometry,
   type Conv2dGeometry,
@@ -45,6 +47,8 @@ export { createCpuBackend } from './cpu/index.js';
 export { type KernelJob, runKernelJob } from './cpu/kernelJob.js';
 export { createParallelCpuBackend, type KernelWorker, type ParallelOptions } from './cpu/parallel.js';
 export { releaseScratch, scratchBytes } from './cpu/scratch.js';
+export { createWasmBackend, WASM_KERNEL } from './wasm/index.js';
+export { wasmSimdSupport } from './wasm/simd.js';
 export * from './creation.js';
 export { allocate, DTYPES, type DType, dtypeOf, floatType, promote, type TypedArray } from './dtype.js';
 export * from './elementwise.js';

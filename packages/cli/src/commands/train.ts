@@ -136,7 +136,7 @@ export async function train(
     outDir = await prepareOutputFolder(flags.out ?? defaultOutDir(model), '--out');
   }
 
-  const backend = await chooseBackend(flags.backend, config.threads ?? 1);
+  const backend = await chooseBackend(flags.backend, config.threads ?? 1, explicit.has('backend'));
   // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
   if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
@@ -183,7 +183,8 @@ export async function train(
     validationData: valData,
     validationFrequency: config.validationFrequency,
     seed: config.seed,
-    executionEnvironment: backend.name,
+    // Matlab's names: 'cpu' is the processor, where both the wasm and the TypeScript kernels run.
+    executionEnvironment: backend.name === 'gpu' ? 'gpu' : 'cpu',
     verbose: verboseTable,
     plots: flags.plots ?? 'none',
     log: (line) => console.log(line),

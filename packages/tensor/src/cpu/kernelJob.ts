@@ -2,6 +2,12 @@ import type { ChannelEpilogue, Conv2dGeometry, FloatArray, Pool2dGeometry } from
 import { conv2dBackwardFilterCpu, conv2dBackwardInputCpu, conv2dCpu } from './conv2d.js';
 import { matmulRowsCpu } from './matmul.js';
 import { maxPool2dCpu } from './pool.js';
+import {
+  conv2dBackwardFilterWasm,
+  conv2dBackwardInputWasm,
+  conv2dWasm,
+  matmulRowsWasm,
+} from '../wasm/kernels.js';
 
 /**
  * One thread's share of a kernel, as posted to a worker by the parallel cpu backend. The operands
@@ -53,6 +59,11 @@ interface JobBase {
   slot: number;
   float64: boolean;
   /**
+   * Whose kernels run the share: the TypeScript ones, or the wasm backend's on this thread's own
+   * instance (float32 only). Absent means 'cpu'.
+   */
+  kernels?: 'cpu' | 'wasm';
+  /**
    * [offset, length] in elements of the kernel's arrays, in the Backend method's order: its inputs,
    * then its result (matmul and the convolutions: two inputs; max pooling: one).
    */
@@ -69,6 +80,10 @@ export function runKernelJob(job: KernelJob): void {
       FloatArray,
       FloatArray?,
     ];
+    if (job.kernels === 'wasm' && !job.float64 && job.kernel !== 'maxPool2d') {
+      runWasm(job, p as Float32Array, q as Float32Array, r as Float32Array);
+      return;
+    }
     switch (job.kernel) {
       case 'matmul':
         matmulRowsCpu(p, q, r!, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
@@ -96,5 +111,23 @@ export function runKernelJob(job: KernelJob): void {
   } finally {
     Atomics.store(job.control, job.slot, status);
     Atomics.notify(job.control, job.slot);
+  }
+}
+
+/** The wasm backend's share of a matmul or convolution (float32), on this thread's instance. */
+function runWasm(job: KernelJob, p: Float32Array, q: Float32Array, r: Float32Array): void {
+  switch (job.kernel) {
+    case 'matmul':
+      matmulRowsWasm(p, q, r, job.m, job.k, job.n, job.transA, job.transB, job.rows[0], job.rows[1]);
+      break;
+    case 'conv2d':
+      conv2dWasm(p, q, r, job.geometry, job.epilogue);
+      break;
+    case 'conv2dBackwardInput':
+      conv2dBackwardInputWasm(p, q, r, job.geometry);
+      break;
+    case 'conv2dBackwardFilter':
+      conv2dBackwardFilterWasm(p, q, r, job.geometry);
+      break;
   }
 }

@@ -5,6 +5,13 @@ import { createCpuBackend } from './index.js';
 import type { KernelJob, SharedView } from './kernelJob.js';
 import { matmulRowsCpu } from './matmul.js';
 import { maxPool2dCpu } from './pool.js';
+import { createWasmBackend } from '../wasm/index.js';
+import {
+  conv2dBackwardFilterWasm,
+  conv2dBackwardInputWasm,
+  conv2dWasm,
+  matmulRowsWasm,
+} from '../wasm/kernels.js';
 
 /**
  * Anything that can receive a job: a Web Worker, a worker_threads Worker, a MessagePort. The worker
@@ -24,10 +31,15 @@ export interface ParallelOptions {
   minWork?: number;
   /** How long to wait for a worker before giving up, in ms. */
   timeoutMs?: number;
+  /**
+   * Whose kernels every thread runs: the TypeScript ones ('cpu', the default) or the wasm backend's
+   * (each thread on its own instance of the module; float64 work stays on the TypeScript kernels).
+   */
+  kernels?: 'cpu' | 'wasm';
 }
 
 /**
- * The cpu backend spread over the calling thread and the given workers. Each kernel is cut into
+ * The cpu backend (or, with `kernels: 'wasm'`, the wasm one) spread over the calling thread and the given workers. Each kernel is cut into
  * independent shares: matmul by rows of the output, the convolutions by images of the batch (whose
  * outputs, input gradients and partial filter gradients never overlap), so no two threads write
  * the same number. The calling thread computes its share in place while each worker computes its
@@ -45,7 +57,10 @@ export function createParallelCpuBackend(
   workers: readonly KernelWorker[],
   options: ParallelOptions = {},
 ): Backend {
-  const single = createCpuBackend();
+  const useWasm = options.kernels === 'wasm';
+  const single = useWasm ? createWasmBackend() : createCpuBackend();
+  /** This thread's share of a float32 kernel runs on wasm when the wasm kernels were asked for. */
+  const wasmFor = (out: FloatArray) => useWasm && out instanceof Float32Array;
   const minWork = options.minWork ?? 1 << 21;
   // Pooling is a few operations per input: below ~256k inputs the copies and the hand-off cost more than half the work.
   const minPoolInputs = options.minWork === undefined ? 1 << 18 : options.minWork;
@@ -101,7 +116,7 @@ export function createParallelCpuBackend(
       views.push(new Ctor(buffer, at * Ctor.BYTES_PER_ELEMENT, j.outLength));
       at += j.outLength;
       Atomics.store(control, w, 0);
-      workers[w]!.postMessage(j.job(arrays));
+      workers[w]!.postMessage({ ...j.job(arrays), kernels: useWasm ? 'wasm' : 'cpu' });
     });
     own();
     jobs.forEach((_, w) => {
@@ -143,7 +158,21 @@ export function createParallelCpuBackend(
           rows: parts[w + 1]!,
         }),
       })),
-      () => matmulRowsCpu(a, b, out, m, k, n, transA, transB, parts[0]![0], parts[0]![1]),
+      () =>
+        wasmFor(out)
+          ? matmulRowsWasm(
+              a as Float32Array,
+              b as Float32Array,
+              out as Float32Array,
+              m,
+              k,
+              n,
+              transA,
+              transB,
+              parts[0]![0],
+              parts[0]![1],
+            )
+          : matmulRowsCpu(a, b, out, m, k, n, transA, transB, parts[0]![0], parts[0]![1]),
       (w, result) => {
         const [r0, r1] = parts[w + 1]!;
         out.set(result.subarray(r0 * n, r1 * n), r0 * n);
@@ -256,18 +285,20 @@ export function createParallelCpuBackend(
 
   return {
     ...single,
-    name: 'cpu-parallel',
+    name: `${single.name}-parallel`,
     maxPool2d,
-    kernel: `TypeScript on ${threads} threads`,
+    kernel: `${single.kernel} on ${threads} threads`,
     matmul,
     conv2d: (x, w, out, g) => {
       if (convWork(g) < minWork || g.batch < threads) return single.conv2d(x, w, out, g);
       byImages('conv2d', x, w, out, g, { first: imageIn(g), second: 0, out: imageOut(g) }, (p, q, r, sub) =>
-        conv2dCpu(p, q, r, sub),
+        wasmFor(r)
+          ? conv2dWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub)
+          : conv2dCpu(p, q, r, sub),
       );
     },
     fusedConv2d: (x, w, out, g, epilogue) => {
-      if (convWork(g) < minWork || g.batch < threads) return conv2dCpu(x, w, out, g, epilogue);
+      if (convWork(g) < minWork || g.batch < threads) return single.fusedConv2d!(x, w, out, g, epilogue);
       byImages(
         'conv2d',
         x,
@@ -275,7 +306,10 @@ export function createParallelCpuBackend(
         out,
         g,
         { first: imageIn(g), second: 0, out: imageOut(g) },
-        (p, q, r, sub) => conv2dCpu(p, q, r, sub, epilogue),
+        (p, q, r, sub) => {
+          if (!wasmFor(r)) return conv2dCpu(p, q, r, sub, epilogue);
+          conv2dWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub, epilogue);
+        },
         epilogue,
       );
     },
@@ -288,7 +322,10 @@ export function createParallelCpuBackend(
         dx,
         g,
         { first: imageOut(g), second: 0, out: imageIn(g) },
-        conv2dBackwardInputCpu,
+        (p, q, r, sub) =>
+          wasmFor(r)
+            ? conv2dBackwardInputWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub)
+            : conv2dBackwardInputCpu(p, q, r, sub),
       );
     },
     conv2dBackwardFilter: (x, dy, dw, g) => {
@@ -300,7 +337,10 @@ export function createParallelCpuBackend(
         dw,
         g,
         { first: imageIn(g), second: imageOut(g), out: 0 },
-        conv2dBackwardFilterCpu,
+        (p, q, r, sub) =>
+          wasmFor(r)
+            ? conv2dBackwardFilterWasm(p as Float32Array, q as Float32Array, r as Float32Array, sub)
+            : conv2dBackwardFilterCpu(p, q, r, sub),
       );
     },
   };

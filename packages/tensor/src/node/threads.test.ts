@@ -22,6 +22,7 @@ function filled(shape: number[], seed: number) {
 }
 
 test('enableThreads runs matmul and conv2d on kernel threads from the sources; disableThreads goes back', async () => {
+  setBackend('cpu');
   const a = filled([96, 200], 1);
   const b = filled([200, 70], 2);
   const x = filled([6, 3, 12, 12], 3);
@@ -59,9 +60,29 @@ test('enableThreads runs matmul and conv2d on kernel threads from the sources; d
   assert.deepEqual(matmul(a, b).values(), one.mm);
 });
 
+test('over the wasm backend, enableThreads spreads the wasm kernels and disableThreads returns to wasm', async () => {
+  setBackend('wasm');
+  const a = filled([96, 200], 1);
+  const b = filled([200, 70], 2);
+  const one = matmul(a, b).values();
+  const backend = await enableThreads({ threads: 2, minWork: 0 });
+  try {
+    assert.equal(backend.name, 'wasm-parallel');
+    assert.match(backend.kernel, /^WebAssembly SIMD .* on 2 threads$/);
+    assert.equal(threadCount(), 2);
+    // Split by rows, each entry is the same float32 sum: bit-identical to one thread.
+    assert.deepEqual(matmul(a, b).values(), one);
+  } finally {
+    await disableThreads();
+  }
+  assert.equal(getBackend().name, 'wasm');
+  setBackend('cpu');
+});
+
 test('the threaded cpu backend agrees with the reference within the rounding bound, kernel by kernel', async () => {
   // minWork 0 splits every kernel, even the smallest, across the calling thread and two workers;
   // the drawn batches and shapes include the GEMM's block edges.
+  setBackend('cpu');
   const backend = await enableThreads({ threads: 3, minWork: 0 });
   try {
     const reports = checkBackend(backend, { numRuns: 15 });

@@ -12,6 +12,9 @@ export interface ThreadOptions extends ParallelOptions {
   threads?: number;
 }
 
+/** The backend threads were enabled over ('cpu' or 'wasm'), restored by disableThreads. */
+let underlying: 'cpu' | 'wasm' = 'cpu';
+
 /** The name the threaded cpu backend is registered under. */
 export const THREADED_BACKEND = 'cpu-threads';
 
@@ -58,8 +61,9 @@ function startWorker(): Promise<Worker> {
 
 /**
  * Spreads matmul and the convolutions over `threads` threads: this one and `threads − 1`
- * worker_threads, via the parallel cpu backend (SharedArrayBuffer + Atomics; see cpu/parallel.ts),
- * registered as 'cpu-threads' and selected. Results are deterministic for a given thread count
+ * worker_threads, via the parallel backend (SharedArrayBuffer + Atomics; see cpu/parallel.ts) over
+ * the wasm kernels (each thread with its own instance) when the backend in use is wasm or
+ * `kernels: 'wasm'` is asked for, else the TypeScript ones; registered as 'cpu-threads' and selected. Results are deterministic for a given thread count
  * (bit-identical to one thread for matmul and the forward convolution; the two convolution
  * gradients round differently, see parallel.ts). Calling it again replaces the threads; `threads: 1`
  * is `disableThreads()`. Resolves to the backend now in use.
@@ -68,8 +72,10 @@ export async function enableThreads(options: ThreadOptions = {}): Promise<Backen
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1)
     throw new ValueError('enableThreads', `threads must be a positive integer, got ${threads}`);
+  // The kernels to spread: as asked, else those of the backend in use (wasm where it was chosen).
+  const kernels = options.kernels ?? (getBackend().name.startsWith('wasm') ? 'wasm' : 'cpu');
   await disableThreads();
-  if (threads === 1) return getBackend();
+  if (threads === 1) return kernels === 'wasm' ? setBackend('wasm') : getBackend();
   const started = await Promise.allSettled(Array.from({ length: threads - 1 }, startWorker));
   const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
@@ -79,14 +85,15 @@ export async function enableThreads(options: ThreadOptions = {}): Promise<Backen
   }
   workers = ok;
   const { threads: _, ...parallel } = options;
-  const backend = createParallelCpuBackend(workers, parallel);
+  const backend = createParallelCpuBackend(workers, { ...parallel, kernels });
+  underlying = kernels;
   registerBackend(THREADED_BACKEND, () => backend);
   return setBackend(THREADED_BACKEND);
 }
 
-/** Back to the single-thread cpu backend (if the threaded one was selected); stops the kernel threads. */
+/** Back to the single-thread backend threads were enabled over (if the threaded one was selected); stops the kernel threads. */
 export async function disableThreads(): Promise<void> {
-  if (getBackend().name === 'cpu-parallel') setBackend('cpu');
+  if (getBackend().name.endsWith('-parallel')) setBackend(underlying);
   const stopping = workers;
   workers = [];
   await Promise.all(stopping.map((w) => w.terminate()));
@@ -94,5 +101,5 @@ export async function disableThreads(): Promise<void> {
 
 /** How many threads the kernels run on now (1 when threads are off). */
 export function threadCount(): number {
-  return getBackend().name === 'cpu-parallel' ? workers.length + 1 : 1;
+  return getBackend().name.endsWith('-parallel') ? workers.length + 1 : 1;
 }
