@@ -26,7 +26,7 @@ import { build } from 'esbuild';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The seven library packages: the ones a browser app installs. */
 const LIBRARY = ['tensor', 'autograd', 'layers', 'optim', 'data', 'io', 'models'] as const;
-const PUBLISHED = [...LIBRARY, 'gpu', 'cli'] as const;
+const PUBLISHED = [...LIBRARY, 'onnx', 'gpu', 'cli'] as const;
 /** Subpath entries that only run in Node (they read files): imported in Node, never bundled. */
 const NODE_ENTRIES: Record<string, string[]> = {
   tensor: ['node'],

@@ -5,12 +5,15 @@ import { after, test } from 'node:test';
 import { encodeCheckpoint } from '@nabla/io';
 import { alexnet, assembleNetwork } from '@nabla/models';
 import { NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { alexnetTensorShapes } from './alexnet-shapes.js';
 import { CHECKPOINT_FILE, readCheckpoint } from './checkpoint.js';
 import { modelLayers } from './model-layers.js';
 import { tempDir } from './testing/fixtures.js';
 import { isUserError } from './user-error.js';
+
+fc.configureGlobal(propertyParameters());
 
 const dir = tempDir('nabla-checkpoint-fields-');
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { boundingBox, frameMnistDigit, type Ink, resampleArea } from './mnist-frame.js';
 import { loadMnistSet } from './node/mnist.js';
+
+fc.configureGlobal(propertyParameters());
 
 /** Centre of mass (pixel indices) and bounding box of a 28×28 image. */
 function describe(img: Float32Array) {

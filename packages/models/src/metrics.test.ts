@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argmax, NDArray } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import { accuracy, topK, topKAccuracy } from './metrics.js';
+
+fc.configureGlobal(propertyParameters());
 
 const scores = new NDArray(
   Float32Array.from(

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { decodeUtf8, encodeSafetensors, encodeUtf8 } from '@nabla/io';
 import * as nd from '@nabla/tensor';
 import { FormatError, NDArray, Random } from '@nabla/tensor';
+import { propertyParameters } from '@nabla/tensor/testing';
 import fc from 'fast-check';
 import {
   averagePooling2dLayer,
@@ -26,6 +27,8 @@ import { mlpLayers } from './mlp.js';
 import { loadModel, type ModelFiles, saveModel } from './model-format.js';
 import { assembleNetwork } from './network.js';
 import { planNetwork } from './network-plan.js';
+
+fc.configureGlobal(propertyParameters());
 
 function lenetFiles(): { files: ModelFiles; x: NDArray } {
   const net = assembleNetwork(lenetLayers(), { generator: new Random(2) });
