@@ -43,7 +43,14 @@ export interface OpCases {
    * The step and tolerances of this op's checks, where they differ from gradcheck's defaults
    * (GRADCHECK_EPS, GRADCHECK_ATOL, GRADCHECK_RTOL), each with its reason beside it.
    */
-  options?: { eps?: number; atol?: number; rtol?: number };
+  options?: {
+    /** Step ε of the central difference (default GRADCHECK_EPS). */
+    eps?: number;
+    /** Absolute tolerance (default GRADCHECK_ATOL). */
+    atol?: number;
+    /** Relative tolerance (default GRADCHECK_RTOL). */
+    rtol?: number;
+  };
 }
 
 /**

@@ -548,14 +548,19 @@ export const mutants: readonly Mutant[] = [
   ),
 ];
 
+/** One row of the mutation suite's table: a deliberately broken backward and whether gradcheck caught it. */
 export interface MutantRow {
+  /** The mutant's name: the op and what is broken in its backward. */
   name: string;
+  /** The name of the op the mutant breaks (as in the gradient-check table). */
   op: string;
+  /** How many drawn cases the mutant (and the real op) were checked on. */
   cases: number;
   /** How many of the cases failed the check (the mutant is caught when at least one does). */
   caught: number;
-  /** The largest |analytic − numerical| the check measured over the cases, and the share of the tolerance used. */
+  /** The largest |analytic − numerical| the check measured over the cases. */
   maxAbsError: number;
+  /** The largest share of the tolerance used: |analytic − numerical| / (atol + rtol·|numerical|). */
   toleranceUsed: number;
   /** How many of the same cases (same seed, same pinned parameters) the real op passed. */
   realPassed: number;

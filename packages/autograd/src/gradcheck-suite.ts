@@ -16,7 +16,9 @@ export interface GradcheckRow {
   toleranceUsed: number;
   /** The step and tolerances the op was checked with. */
   eps: number;
+  /** The absolute tolerance the op was checked with (see GradcheckOptions.atol). */
   atol: number;
+  /** The relative tolerance the op was checked with (see GradcheckOptions.rtol). */
   rtol: number;
   /** Whether every case passed. */
   ok: boolean;

@@ -22,7 +22,9 @@ import { noGrad, type Tensor, variable } from './tensor.js';
  * errs by 1e-5 and more (see the mutation suite, gradcheck-mutants.ts), three orders above this.
  */
 export const GRADCHECK_EPS = 1e-6;
+/** Default absolute tolerance of {@link gradcheck}: three times the worst measured rounding (see above). */
 export const GRADCHECK_ATOL = 1e-8;
+/** Default relative tolerance of {@link gradcheck}: bounds the truncation ε²/6·|f'''/f'| (see above). */
 export const GRADCHECK_RTOL = 1e-6;
 
 /** Options of {@link gradcheck}. */
@@ -31,7 +33,7 @@ export interface GradcheckOptions {
   eps?: number;
   /** An analytic a and a numerical n derivative agree when |a − n| ≤ atol + rtol·|n| (defaults 1e-8, 1e-6). */
   atol?: number;
-  /** Relative tolerance (default 1e-3; see `atol`). */
+  /** Relative tolerance (default GRADCHECK_RTOL = 1e-6; see `atol`). */
   rtol?: number;
   /** Seed of the fixed random projection r that turns a non-scalar output into the scalar Σ r ⊙ f(x). */
   seed?: number;
@@ -75,7 +77,10 @@ export function centralDifference(
   evaluate: () => ArrayLike<number>,
   r: ArrayLike<number>,
   options: { eps?: number; atol?: number; rtol?: number } = {},
-): GradcheckInputError & { ok: boolean } {
+): GradcheckInputError & {
+  /** Whether every element passed |analytic − numerical| ≤ atol + rtol·|numerical|. */
+  ok: boolean;
+} {
   const { eps = GRADCHECK_EPS, atol = GRADCHECK_ATOL, rtol = GRADCHECK_RTOL } = options;
   if (!(eps > 0)) throw new ValueError('gradcheck', `eps must be positive, got ${eps}`);
   let ok = true;

@@ -17,6 +17,7 @@ const RESERVED = 0xe0;
 /** The most bytes `gunzip` inflates by default: 1 GiB (MNIST's largest file is 47 MB). */
 export const MAX_GUNZIP_BYTES = 2 ** 30;
 
+/** Options of {@link gunzip}: the limits that keep a small file from inflating to gigabytes. */
 export interface GunzipOptions {
   /** Refuse data that inflates to more than this many bytes (default MAX_GUNZIP_BYTES). */
   maxBytes?: number;

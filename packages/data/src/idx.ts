@@ -94,6 +94,7 @@ function readIdxHeader(bytes: Uint8Array, fail: (what: string) => never): IdxHea
   return { type, shape, headerBytes, totalBytes: headerBytes + count * type.bytes };
 }
 
+/** Options of {@link parseIdx}. */
 export interface ParseIdxOptions {
   /** Refuse a file whose header declares more than this many bytes (default 1 GiB, MAX_GUNZIP_BYTES). */
   maxBytes?: number;

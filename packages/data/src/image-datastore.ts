@@ -19,36 +19,50 @@ import {
 /** How a picture whose channel count differs from the network's is treated (Matlab's ColorPreprocessing). */
 export type ColorPreprocessing = 'none' | 'gray2rgb' | 'rgb2gray';
 
+/** One labelled picture as encoded bytes: the input of {@link imagesFromBytes}. */
 export interface ImageSource {
   /** A name for messages: the file's path. */
   file: string;
   /** The class index into `classes`. */
   label: number;
+  /** The encoded file's contents (PNG or JPEG), decoded by decodeImage. */
   bytes: Uint8Array;
 }
 
+/** Options of {@link imagesFromBytes} (and of the node reader of a folder per class). */
 export interface ImageDatastoreOptions {
   /** The network's input: [height, width, channels] (Matlab's order). */
   outputSize: [number, number, number];
+  /** How a picture with the wrong channel count is converted (default 'none': it is refused or skipped). */
   colorPreprocessing?: ColorPreprocessing;
   /** 'error' (default): the first bad file is refused by name; 'skip': bad files are left out and listed. */
   onBadFile?: 'error' | 'skip';
+  /** The random transforms applied afresh to each image each time it is read for training (default none). */
   augmentation?: ImageAugmentation;
+  /** The seeded generator the augmentation draws from (default: the shared defaultGenerator). */
   generator?: Random;
 }
 
+/** A picture left out with onBadFile 'skip'. */
 export interface SkippedFile {
+  /** The file's path (ImageSource.file). */
   file: string;
+  /** Why it was left out: the decode or channel-count error's message. */
   reason: string;
 }
 
 export class ImageDatastore implements Dataset {
   /** [N, C, H, W] float32 in 0 … 255. */
   readonly images: NDArray;
+  /** The class index of each image, into `classes`; length N. */
   readonly labels: Int32Array;
+  /** The class names, in label order (the folder names when read from disk). */
   readonly classes: string[];
+  /** The source file of each image, for messages; length N. */
   readonly files: string[];
+  /** The random transforms applied when images are gathered for training (undefined: none). */
   readonly augmentation: ImageAugmentation | undefined;
+  /** The seeded generator the augmentation draws from. */
   generator: Random;
   /** Files left out with onBadFile 'skip'. */
   readonly skipped: SkippedFile[];
@@ -82,7 +96,12 @@ export class ImageDatastore implements Dataset {
   }
 
   /** Matlab's countEachLabel: how many images each class has, in class order. */
-  countEachLabel(): { label: string; count: number }[] {
+  countEachLabel(): {
+    /** The class name. */
+    label: string;
+    /** The number of images with that label. */
+    count: number;
+  }[] {
     const counts = new Array<number>(this.classes.length).fill(0);
     for (const l of this.labels) counts[l]!++;
     return this.classes.map((label, i) => ({ label, count: counts[i]! }));
@@ -104,7 +123,12 @@ export class ImageDatastore implements Dataset {
   }
 
   /** The images as they are (no augmentation) with their labels: trainNetwork's and classify's input. */
-  toLabeledData(): { x: NDArray; y: Int32Array } {
+  toLabeledData(): {
+    /** All images, [N, C, H, W] float32 in 0 … 255. */
+    x: NDArray;
+    /** Their class labels, length N. */
+    y: Int32Array;
+  } {
     return { x: this.images, y: this.labels };
   }
 
@@ -125,7 +149,12 @@ export class ImageDatastore implements Dataset {
   }
 
   /** Dataset.gather: the images at `indices`, augmented when an augmentation is set. */
-  gather(indices: Int32Array): { x: NDArray; y: Int32Array } {
+  gather(indices: Int32Array): {
+    /** The images at `indices`, [indices.length, C, H, W] float32, augmented when set. */
+    x: NDArray;
+    /** Their class labels. */
+    y: Int32Array;
+  } {
     const sub = this.subset(indices);
     const data = sub.images.values() as Float32Array;
     this.augmenter()?.(data, indices);

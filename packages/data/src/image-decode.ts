@@ -13,9 +13,13 @@ export const MAX_IMAGE_SIDE = 16_384;
 /** The most pixels accepted: 64 megapixels (a 8000×8000 photograph). */
 export const MAX_IMAGE_PIXELS = 64_000_000;
 
+/** What the first bytes of a PNG or JPEG say about it, read by {@link imageHeader} without decoding. */
 export interface ImageHeader {
+  /** The file format, from its signature. */
   format: 'png' | 'jpeg';
+  /** Width in pixels (≥ 1). */
   width: number;
+  /** Height in pixels (≥ 1). */
   height: number;
   /** 1 (grayscale) or 3 (color), after an alpha channel is dropped. */
   channels: 1 | 3;
@@ -23,6 +27,7 @@ export interface ImageHeader {
 
 /** 8-bit pixels, rows of width × channels values (interleaved, as in the file). */
 export interface DecodedImage extends ImageHeader {
+  /** height × width × channels bytes, row-major, channels interleaved, each 0 … 255. */
   data: Uint8Array;
 }
 

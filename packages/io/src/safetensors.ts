@@ -221,18 +221,25 @@ function elementWriter(dtype: SafetensorsDType, v: DataView): (i: number, x: num
 
 /** One tensor as a safetensors header describes it: nothing of its data is read. */
 export interface HeaderEntry {
+  /** The tensor's name (its key in the header's JSON object). */
   name: string;
+  /** Its element type as the file names it ('F32', 'F64', …). */
   dtype: SafetensorsDType;
+  /** Its dimensions, outermost first ([] for a scalar). */
   shape: number[];
   /** Byte offsets of its data, relative to the end of the header. */
   begin: number;
+  /** One past its last byte, relative to the end of the header (data_offsets[1]). */
   end: number;
 }
 
 /** A validated header: its entries in data order, its metadata, and where the data starts. */
 export interface SafetensorsHeader {
+  /** Every tensor's description, sorted by where its data begins. */
   entries: HeaderEntry[];
+  /** The header's `__metadata__` strings, or an empty object when the file has none. */
   metadata: Record<string, string>;
+  /** Byte offset of the data part in the file: 8 + N, the length field plus the header. */
   dataStart: number;
 }
 

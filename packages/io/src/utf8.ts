@@ -23,6 +23,7 @@ const codecs = globalThis as unknown as TextCodecs;
 const decoder = new codecs.TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new codecs.TextEncoder();
 
+/** Encodes `text` as UTF-8 bytes (lone surrogates become U+FFFD, as TextEncoder does). */
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }

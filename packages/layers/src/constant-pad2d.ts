@@ -12,7 +12,9 @@ export type Padding2d = readonly [number, number, number, number];
  * bottom or right — something a convolution's symmetric padding cannot express.
  */
 export class ConstantPad2d extends Module {
+  /** Columns and rows added, [left, right, top, bottom], each an integer ≥ 0. */
   readonly padding: Padding2d;
+  /** The constant written into the added border (0 for ZeroPad2d; never NaN). */
   readonly value: number;
 
   constructor(padding: number | Padding2d, value: number, typeName = 'ConstantPad2d') {

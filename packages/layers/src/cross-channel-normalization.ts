@@ -31,6 +31,7 @@ export class CrossChannelNormalization extends Module {
   readonly beta: number;
   /** k, the additive constant. */
   readonly k: number;
+  /** Channels of the window before each channel, in [0, size − 1]; the rest of the window follows it. */
   readonly channelsBefore: number;
 
   constructor(size = 5, options: CrossChannelNormalizationOptions = {}) {

@@ -40,8 +40,13 @@ export interface BuildContext {
  * this before a single parameter is allocated.
  */
 export interface LayerPlan {
+  /** The shape of one example coming out of the layer (no batch axis). */
   output: ExampleShape;
-  modules: { tensors: [string, number[]][] }[];
+  /** The modules the layer will build, in order (none for marker layers). */
+  modules: {
+    /** The module's state-dict tensors: [name, shape] pairs, in state-dict order. */
+    tensors: [string, number[]][];
+  }[];
 }
 
 /**
@@ -404,7 +409,9 @@ function crossChannelNormalizationLayerImpl(
   };
 }
 
+/** Options of maxPooling2dLayer and averagePooling2dLayer (Matlab's name–value pairs). */
 export interface PoolingOptions extends Named {
+  /** Step between windows, [vertical, horizontal] or one number for both (default 1, as in Matlab). */
   stride?: Pair;
   /** A size, or 'same' (output size = ⌈input / stride⌉, Matlab's 'same'). */
   padding?: Pair | 'same';
@@ -476,11 +483,17 @@ export function samePadding(
   span: readonly [number, number],
   stride: readonly [number, number],
 ): {
+  /** Rows added above: ⌊total/2⌋ of the vertical border. */
   top: number;
+  /** Rows added below: the rest, ⌈total/2⌉ (the odd row goes here). */
   bottom: number;
+  /** Columns added on the left: ⌊total/2⌋ of the horizontal border. */
   left: number;
+  /** Columns added on the right: ⌈total/2⌉ (the odd column goes here). */
   right: number;
+  /** True when top = bottom and left = right, so a convolution's own symmetric padding suffices. */
   symmetric: boolean;
+  /** The same four as ZeroPad2d wants them: [left, right, top, bottom]. */
   border: [number, number, number, number];
 } {
   const [vertical, horizontal] = [0, 1].map((i) => {

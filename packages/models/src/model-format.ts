@@ -14,6 +14,7 @@ import { elementCount, planNetwork } from './network-plan.js';
 
 /** The file names of a saved model: the architecture as JSON, the weights as safetensors. */
 export const MODEL_JSON = 'model.json';
+/** The weights file of a saved model: its state dict as safetensors, with PyTorch's names. */
 export const MODEL_WEIGHTS = 'model.safetensors';
 const FORMAT = 'nabla-model';
 const VERSION = 1;
@@ -33,24 +34,36 @@ const SHOWN_NAMES = 10;
 
 /** What the network's inputs are (the CLI: 28×28 grayscale digits scaled to [0, 1]). */
 export interface ModelInputDescription {
+  /** What an input is, for tools ('grayscale-image', 'photo', …). */
   kind: string;
+  /** Image height in pixels, for image inputs. */
   height?: number;
+  /** Image width in pixels, for image inputs. */
   width?: number;
+  /** The range the pixel values are fed in, as text ('[0,1]', '[0,255]'). */
   scale?: string;
 }
 
 /** model.json: how to rebuild the network whose weights model.safetensors holds. */
 export interface ModelJson {
+  /** Always 'nabla-model': what marks the file as this format. */
   format: typeof FORMAT;
+  /** The format's version, 1. */
   version: typeof VERSION;
   /** 'lenet', 'mlp': the name the network was trained under. */
   model: string;
-  architecture: Architecture & { type: 'layers' };
+  /** The layer array the network was built from, as JSON (layer factories and their arguments). */
+  architecture: Architecture & {
+    /** Always 'layers': only networks built from a layer array can be saved. */
+    type: 'layers';
+  };
   /** One example's shape without the batch axis: [1, 28, 28] for LeNet, [784] for an MLP. */
   inputShape: number[];
   /** The input layer's normalization ('zerocenter': the training mean image, stored as `input.mean`). */
   normalization: string;
+  /** The class names, one per output score, in output order. */
   classes: string[];
+  /** What the inputs are, when the saver said (see SaveModelOptions.input). */
   input?: ModelInputDescription;
 }
 
@@ -62,6 +75,7 @@ export interface ModelFiles {
   weights: Uint8Array;
 }
 
+/** Options of {@link saveModel}. */
 export interface SaveModelOptions {
   /** The name the network is known by (default 'network'). */
   model?: string;
@@ -97,9 +111,11 @@ export function saveModel(net: Network, options: SaveModelOptions = {}): ModelFi
   };
 }
 
+/** Options of {@link loadModel}. */
 export interface LoadModelOptions {
   /** How the two files are named in messages (default 'model.json' and 'model.safetensors'). */
   jsonSource?: string;
+  /** How the weights file is named in messages (default 'model.safetensors'). */
   weightsSource?: string;
 }
 
@@ -117,7 +133,12 @@ export interface LoadModelOptions {
 export function loadModel(
   files: ModelFiles,
   options: LoadModelOptions = {},
-): { net: Network; meta: ModelJson } {
+): {
+  /** The rebuilt network, its weights loaded, in evaluation mode. */
+  net: Network;
+  /** The checked model.json. */
+  meta: ModelJson;
+} {
   const jsonSource = options.jsonSource ?? MODEL_JSON;
   const weightsSource = options.weightsSource ?? MODEL_WEIGHTS;
   const meta = readModelJson(files.json, jsonSource);

@@ -8,6 +8,7 @@ import type { ExampleShape, InputNormalization, LayerSpec } from './layer-specs.
  */
 export const MAX_ACTIVATION_ELEMENTS = 2 ** 22;
 
+/** What {@link planNetwork} finds about a layer array without building it: its tensors and shapes. */
 export interface NetworkPlan {
   /** Every tensor of the network's state dict, PyTorch names (`0.weight`) → shape, in order. */
   tensors: Map<string, number[]>;

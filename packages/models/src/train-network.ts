@@ -426,7 +426,15 @@ export function accuracyOf(scores: NDArray, labels: Int32Array): number {
  * −log softmax(z)_y = log Σ_k e^(z_k − m) + m − z_y with m = max_k z_k, in float64: exact for any
  * scores, where −log of a float32 probability would cap each example at −log(1e-45) ≈ 103.
  */
-export function evaluateLoss(net: Network, data: LabeledData): { loss: number; accuracy: number } {
+export function evaluateLoss(
+  net: Network,
+  data: LabeledData,
+): {
+  /** Mean cross-entropy per example (classification), or ½·Σ(out − target)² / N (regression). */
+  loss: number;
+  /** Percentage of examples whose highest score is their label, 0 … 100 (NaN for regression). */
+  accuracy: number;
+} {
   return noGrad(() => {
     const out = net.predictScores(data.x);
     if (net.outputKind !== 'classification') {

@@ -4,6 +4,7 @@ import { ValueError } from '@nabla/tensor';
 /** Matlab's solvers: SGD with momentum, plain SGD, Adam. */
 export type Solver = 'sgdm' | 'sgd' | 'adam';
 
+/** How gradients are clipped at the threshold: Matlab's GradientThresholdMethod (see TrainingOptions). */
 export type GradientThresholdMethod = 'l2norm' | 'global-l2norm' | 'absolute-value';
 
 /** Examples and their targets: class indices for classification, an array for regression. */

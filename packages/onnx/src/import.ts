@@ -34,6 +34,7 @@ import {
 import { readFloats, readInts, tensorDims } from './tensor-proto.js';
 import { formatUnsupported, type Unsupported } from './unsupported.js';
 
+/** Options of {@link importOnnx}. */
 export interface ImportOnnxOptions {
   /**
    * One example's shape [C, H, W] (or [F]) when the file's input has none, or to run the network

@@ -24,7 +24,9 @@ export const AttributeType = onnxProto.onnx.AttributeProto.AttributeType;
  * Dropout forms with `is_test`/`spatial` and are refused by opset.
  */
 export const EXPORT_OPSET = 13;
+/** The oldest ai.onnx opset importOnnx reads (older files use the pre-7 BatchNormalization form). */
 export const IMPORT_OPSET_MIN = 7;
+/** The newest ai.onnx opset importOnnx reads. */
 export const IMPORT_OPSET_MAX = 18;
 /** IR version 7 (ONNX 1.8): what opset 13 needs; ONNX Runtime 1.x reads it. */
 export const EXPORT_IR_VERSION = 7;

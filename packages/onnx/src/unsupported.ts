@@ -1,7 +1,10 @@
 /** A node (or layer) Nabla cannot run or write, and why. */
 export interface Unsupported {
+  /** The node's name in the graph ('' when it has none), or on export the module's path. */
   name: string;
+  /** Its ONNX operator type ('Conv', 'LSTM', …), or on export the module's type name. */
   opType: string;
+  /** Why it cannot be imported or exported, in a sentence. */
   reason: string;
 }
 

@@ -63,8 +63,11 @@ export interface ChannelEpilogue {
  * and for [N, C, H, W] (plane = H·W). Channel c of image n is the run [(n·C + c)·plane, +plane).
  */
 export interface ChannelGeometry {
+  /** N, the images (or rows) in the batch. */
   batch: number;
+  /** C, the channels: one mean and variance each. */
   channels: number;
+  /** The values per channel of one image: H·W for [N, C, H, W], 1 for [N, C]. */
   plane: number;
 }
 
@@ -213,7 +216,9 @@ let referenceInstance: Backend | null = null;
 
 /** Which backend runs and why, in a sentence: what `getBackend()`, the CLI and metrics.json report. */
 export interface BackendSelection {
+  /** The selected backend's registered name ('cpu', 'reference', 'wasm', 'gpu', …). */
   name: string;
+  /** Why it was selected (or why a requested one was not), in a sentence. */
   reason: string;
 }
 let selection: BackendSelection | null = null;
@@ -315,7 +320,12 @@ export function backendFor(data: FloatArray): Backend {
 }
 
 /** Which optional kernels `b` provides itself, and which run as their reference definitions (for reports). */
-export function optionalKernels(b: Backend): { own: OptionalKernel[]; reference: OptionalKernel[] } {
+export function optionalKernels(b: Backend): {
+  /** The optional kernels `b` implements itself. */
+  own: OptionalKernel[];
+  /** The optional kernels that run as their reference definitions on `b`. */
+  reference: OptionalKernel[];
+} {
   const all: OptionalKernel[] = ['fusedConv2d', ...(Object.keys(referenceKernels) as OptionalKernel[])];
   const own = all.filter((k) => typeof b[k] === 'function');
   return { own, reference: all.filter((k) => !own.includes(k)) };

@@ -26,7 +26,12 @@ function perChannel(op: string, name: string, a: Float64Array, channels: number)
 }
 
 /** μ_c = (1/m) Σ x and σ²_c = (1/m) Σ (x − μ_c)² over the m = N·H·W values of each channel. */
-export function batchNormStatistics(x: NDArray): { mean: Float64Array; variance: Float64Array } {
+export function batchNormStatistics(x: NDArray): {
+  /** μ_c per channel, length C. */
+  mean: Float64Array;
+  /** σ²_c per channel (biased: divided by m, not m − 1), length C. */
+  variance: Float64Array;
+} {
   const g = channelGeometry('batchNormStatistics', x.shape);
   const data = floats(x);
   const mean = new Float64Array(g.channels);
@@ -58,7 +63,12 @@ export function batchNormBackwardSums(
   dy: NDArray,
   x: NDArray,
   mean: Float64Array,
-): { sumDy: Float64Array; sumDyXc: Float64Array } {
+): {
+  /** Σ dy over each channel's m = N·H·W values, length C (also the shift's gradient). */
+  sumDy: Float64Array;
+  /** Σ dy·(x − μ_c) over each channel's values, length C. */
+  sumDyXc: Float64Array;
+} {
   const op = 'batchNormBackwardSums';
   const g = channelGeometry(op, x.shape);
   sameShapes(op, dy, x);

@@ -8,6 +8,7 @@ import { FormatError } from '@nabla/tensor';
  */
 export const MAX_LOAD_BYTES = 2 ** 31 - 1;
 
+/** Options of {@link readFileForLoad} and {@link readFileForLoadSync}. */
 export interface ReadFileOptions {
   /** Refuse a file larger than this many bytes, before reading any of it (default MAX_LOAD_BYTES). */
   maxBytes?: number;

@@ -31,7 +31,12 @@ export async function saveModelFiles(
  * The network saved in `dir` (loadModel on its two files). Each file is checked before it is read:
  * a regular file (never a device or a FIFO), model.json at most MAX_MODEL_JSON_BYTES.
  */
-export async function loadModelFiles(dir: string): Promise<{ net: Network; meta: ModelJson }> {
+export async function loadModelFiles(dir: string): Promise<{
+  /** The rebuilt network, its weights loaded, in evaluation mode. */
+  net: Network;
+  /** The checked model.json. */
+  meta: ModelJson;
+}> {
   const jsonPath = join(dir, MODEL_JSON);
   const weightsPath = join(dir, MODEL_WEIGHTS);
   const json = await readFileForLoad(jsonPath, { maxBytes: MAX_MODEL_JSON_BYTES, what: 'model description' });

@@ -11,7 +11,12 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 /** Whether the wasm backend can run here, and why, in a sentence. */
-export function wasmSimdSupport(): { ok: boolean; reason: string } {
+export function wasmSimdSupport(): {
+  /** True when this host runs WebAssembly with 128-bit SIMD, so the wasm backend can be used. */
+  ok: boolean;
+  /** What was found, in a sentence (shown when the wasm backend is unavailable). */
+  reason: string;
+} {
   const api = wasmApi();
   if (!api) return { ok: false, reason: 'this host has no WebAssembly' };
   let valid = false;
