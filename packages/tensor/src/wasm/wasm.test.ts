@@ -12,10 +12,12 @@ import {
 } from '../backend.js';
 import { conv2dGeometry } from '../conv.js';
 import { Random } from '../random.js';
-import { checkBackend, OPTIONAL_OPS, REQUIRED_OPS } from '../testing/index.js';
+import { checkBackend, OPTIONAL_OPS, propertyParameters, REQUIRED_OPS } from '../testing/index.js';
 import { createWasmBackend } from './index.js';
 import { decodeBase64 } from './instance.js';
 import { wasmSimdSupport } from './simd.js';
+
+fc.configureGlobal(propertyParameters());
 
 /**
  * The wasm kernels against the definition. The oracle is the reference backend run on float64
