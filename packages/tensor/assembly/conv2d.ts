@@ -121,10 +121,15 @@ function im2col(x: usize, channels: i32, cols: usize, oy0: i32, oy1: i32): void 
           for (let ox = hi; ox < WO; ox++) store<f32>(o + <usize>ox * 4, 0);
           const src = xc + <usize>(y * W - PW + j * DW) * 4;
           if (SW === 1) {
-            // A short run (a row of an image): vector moves beat a memory.copy call.
-            let ox = lo;
-            for (; ox + 4 <= hi; ox += 4) v128.store(o + <usize>ox * 4, v128.load(src + <usize>ox * 4));
-            for (; ox < hi; ox++) store<f32>(o + <usize>ox * 4, load<f32>(src + <usize>ox * 4));
+            // A short run (a row of an image): vector moves beat a memory.copy call, and a run of
+            // 4 or more ends with one vector that overlaps the last (a copy, so writing twice is harmless).
+            if (hi - lo >= 4) {
+              let ox = lo;
+              for (; ox + 4 <= hi; ox += 4) v128.store(o + <usize>ox * 4, v128.load(src + <usize>ox * 4));
+              if (ox < hi) v128.store(o + <usize>(hi - 4) * 4, v128.load(src + <usize>(hi - 4) * 4));
+            } else {
+              for (let ox = lo; ox < hi; ox++) store<f32>(o + <usize>ox * 4, load<f32>(src + <usize>ox * 4));
+            }
           } else {
             for (let ox = lo; ox < hi; ox++)
               store<f32>(o + <usize>ox * 4, load<f32>(src + <usize>(ox * SW) * 4));
