@@ -21,6 +21,7 @@ import {
 } from '../digits.js';
 import { saveModel, writeJson } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
+import { Interrupted, shellQuote, watchInterrupt, yieldToEventLoop } from '../interrupt.js';
 import { TrainingProgressBar } from '../progress-bar.js';
 import { writeConfusionMatrix, writeProgressChart } from '../run-report.js';
 import { UserError } from '../user-error.js';
@@ -152,11 +153,13 @@ export async function train(
 
   let start: LayerSpec[] | Network = layers;
   if (resumed) {
-    const order = resumed.snapshot.fixedOrder;
-    if (order && !isPermutation(order, trainData.y.length)) {
-      throw new UserError(
-        `${flags.resume}: the checkpoint's fixedOrder is not an order of the ${trainData.y.length} training digits`,
-      );
+    for (const key of ['fixedOrder', 'epochOrder'] as const) {
+      const order = resumed.snapshot[key];
+      if (order && !isPermutation(order, trainData.y.length)) {
+        throw new UserError(
+          `${flags.resume}: the checkpoint's ${key} is not an order of the ${trainData.y.length} training digits`,
+        );
+      }
     }
     // The checkpoint's weights were checked against the layers' plan: build from zeros, then load.
     const net = assembleNetwork(layers, { initialize: false });
@@ -174,6 +177,9 @@ export async function train(
         ? ` — resuming after epoch ${resumed.snapshot.epoch} (iteration ${resumed.snapshot.iteration})`
         : ''),
   );
+  // Ctrl-C: stop after the mini-batch in progress, checkpoint that instant, say how to resume.
+  let total = 0;
+  const stopped = { epoch: 0, iteration: -1 };
   const options = trainingOptions('sgdm', {
     maxEpochs: config.epochs,
     miniBatchSize: config.batchSize,
@@ -184,16 +190,47 @@ export async function train(
     executionEnvironment: backend.name,
     verbose: verboseTable,
     log: (line) => console.log(line),
-    onIteration: bar ? (record, progress) => bar.update(record, progress.totalIterations) : undefined,
+    onIteration: async (record, progress) => {
+      total = progress.totalIterations;
+      if (!interrupt.requested) bar?.update(record, progress.totalIterations);
+      // A macrotask between iterations, so a Ctrl-C is handled now rather than after the run.
+      await yieldToEventLoop();
+      return interrupt.requested ? 'stop' : undefined;
+    },
+  });
+  const interrupt = watchInterrupt(() => {
+    bar?.stop();
+    process.stderr.write(
+      '\nnabla: stopping after this mini-batch to save a checkpoint (Ctrl-C again to quit at once)\n',
+    );
   });
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   try {
     result = await trainNetwork(trainData, start, options, {
       ...(resumed ? { resume: resumed.snapshot } : {}),
       onEpochEnd: (snapshot, net) => writeCheckpoint(outDir, config, snapshot, net),
+      onStop: async (snapshot, net) => {
+        await writeCheckpoint(outDir, config, snapshot, net);
+        stopped.epoch = snapshot.epoch;
+        stopped.iteration = snapshot.iteration;
+      },
     });
   } finally {
     bar?.stop();
+    interrupt.dispose();
+  }
+  if (interrupt.requested) {
+    const at = stopped;
+    if (at.iteration < 0) throw new Interrupted('interrupted before the first iteration; nothing to save');
+    const again = [
+      ...(explicit.has('backend') ? ['--backend', flags.backend] : []),
+      ...(flags.verbose ? ['--verbose'] : []),
+      ...(flags.quiet ? ['--quiet'] : []),
+    ];
+    throw new Interrupted(
+      `interrupted at iteration ${at.iteration} of ${total} (${at.epoch} of ${config.epochs} epochs done); checkpoint saved in ${outDir}\n` +
+        `resume with: ${['nabla', 'train', model, '--resume', outDir, ...again].map(shellQuote).join(' ')}`,
+    );
   }
   const { net, info } = result;
 
