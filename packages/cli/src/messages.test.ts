@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import * as autograd from '@nabla/autograd';
 import * as data from '@nabla/data';
 import * as dataNode from '@nabla/data/node';
@@ -164,4 +166,22 @@ test('help texts say what the flags do: one default for --threads, --train-size 
   assert.equal(r.code, 0, r.stderr);
   const trained = Number(/Training mlp on (\d+) digits, validating on (\d+)/.exec(r.stdout)![1]);
   assert.ok(Math.abs(trained - 100) <= 5, `${trained} training digits`);
+});
+
+test('the README documents every command (and Ctrl-C, and exit code 130)', () => {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
+  const names = (cmd: Command, prefix: string): string[] =>
+    cmd.commands.flatMap((c) => {
+      const name = `${prefix}${c.name()}`;
+      // A command with subcommands (train) is documented through them.
+      return c.commands.length ? names(c, `${name} `) : [name];
+    });
+  const all = names(buildProgram(), '');
+  assert.ok(
+    all.includes('visualize') && all.includes('finetune') && all.includes('train lenet'),
+    all.join(', '),
+  );
+  for (const name of all) assert.ok(readme.includes(`- \`nabla ${name}`), `README documents nabla ${name}`);
+  assert.match(readme, /## Ctrl-C/);
+  assert.match(readme, /130 when Ctrl-C stopped the run/);
 });
