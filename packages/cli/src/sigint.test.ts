@@ -102,3 +102,38 @@ test('Ctrl-C during finetune: exit 130, nothing half-written, the command to run
   );
   assert.equal(existsSync(join(out, 'model.safetensors')), false);
 });
+
+test('Ctrl-C typed in a terminal: the progress bar stops and the cursor it hid comes back', async () => {
+  // A real pseudo-terminal (util-linux script): the bar is drawn, and ^C typed on it reaches the
+  // run as the terminal's SIGINT, as when a person presses Ctrl-C.
+  const c = cliCommand(['train', 'lenet', ...recipe, '--out', join(dir, 'tty')]);
+  const line = [c.command, ...c.args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qfec', line, '/dev/null'], {
+    cwd: c.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let sent = false;
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (!sent && /\| [1-9]\d*\/24 it \|/.test(out)) {
+      sent = true;
+      child.stdin.write('\u0003');
+    }
+  });
+  child.stderr.on('data', (d) => (out += d));
+  // A run that never ends (a bar left running keeps Node alive) fails here instead of hanging:
+  // killing script closes the terminal, and the run gets its SIGHUP.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  }).finally(() => clearTimeout(timer));
+  assert.ok(sent, out);
+  assert.equal(code, 130, out);
+  const hidden = out.indexOf('\u001b[?25l');
+  const shown = out.lastIndexOf('\u001b[?25h');
+  assert.ok(hidden >= 0, 'the bar hid the cursor');
+  assert.ok(shown > hidden, 'the cursor is shown again after the bar stopped');
+  assert.ok(shown < out.indexOf('resume with: nabla train lenet --resume '), out);
+});

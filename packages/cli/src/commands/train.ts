@@ -201,7 +201,8 @@ export async function train(
   const interrupt = watchInterrupt(() => {
     bar?.stop();
     process.stderr.write(
-      '\nnabla: stopping after this mini-batch to save a checkpoint (Ctrl-C again to quit at once)\n',
+      // The bar's stop ends its line; the verbose table's line has the terminal's ^C on it.
+      `${bar ? '' : '\n'}nabla: stopping after this mini-batch to save a checkpoint (Ctrl-C again to quit at once)\n`,
     );
   });
   let result: Awaited<ReturnType<typeof trainNetwork>>;
