@@ -67,6 +67,19 @@ const FIXED_ON_RESUME = [
   ['validationFrequency', 'validationFrequency', '--validation-frequency'],
 ] as const;
 
+/** Flags whose values a checkpoint keeps (or that name it): a resume command needs none of them. */
+const KEPT_BY_CHECKPOINT: ReadonlySet<string> = new Set([
+  ...FIXED_ON_RESUME.map(([flag]) => flag),
+  'epochs',
+  'threads',
+  'out',
+  'resume',
+  'trainImages',
+  'trainLabels',
+  'testImages',
+  'testLabels',
+]);
+
 /**
  * `nabla train lenet|mlp`: loads and splits the digits, trains with trainNetwork (a checkpoint at
  * each epoch's end), then measures the training, validation and test accuracies and writes the
@@ -223,11 +236,15 @@ export async function train(
   if (interrupt.requested) {
     const at = stopped;
     if (at.iteration < 0) throw new Interrupted('interrupted before the first iteration; nothing to save');
-    const again = [
-      ...(explicit.has('backend') ? ['--backend', flags.backend] : []),
-      ...(flags.verbose ? ['--verbose'] : []),
-      ...(flags.quiet ? ['--quiet'] : []),
-    ];
+    // The flags given that the checkpoint does not keep (--backend, --verbose …), as given.
+    const again = [...explicit]
+      .filter((k) => !KEPT_BY_CHECKPOINT.has(k))
+      .sort()
+      .flatMap((k) => {
+        const value = (flags as unknown as Record<string, unknown>)[k];
+        const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        return value === true ? [flag] : value === false || value === undefined ? [] : [flag, String(value)];
+      });
     throw new Interrupted(
       `interrupted at iteration ${at.iteration} of ${total} (${at.epoch} of ${config.epochs} epochs done); checkpoint saved in ${outDir}\n` +
         `resume with: ${['nabla', 'train', model, '--resume', outDir, ...again].map(shellQuote).join(' ')}`,
