@@ -111,6 +111,10 @@ describe('refusals a user reads', { concurrency: 4 }, () => {
         /^nabla: --dream: needs an image input \[C,H,W\], the network takes \[784\]$/,
       ],
       [
+        ['finetune', '--from', mlpRun, '--out', join(dir, 'f1'), '--per-class', '100000'],
+        /^nabla: --per-class 100000: the training set has only \d+ digits 5$/,
+      ],
+      [
         ['train', 'mlp', '--train-images', join(dir, 'nosuch'), '--train-labels', digits.labels],
         /^nabla: cannot read \S+nosuch: no such file/,
       ],

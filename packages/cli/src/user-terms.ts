@@ -7,7 +7,7 @@ import { ShapeError, ValueError } from '@nabla/tensor';
  * already names the file. Layer factories (`fullyConnectedLayer`) stay: users write those names
  * in model.json, as in Matlab.
  */
-const USER_TERMS: Readonly<Record<string, string>> = {
+const USER_TERMS: Readonly<Record<string, string | ((message: string) => string)>> = {
   // Data files: each message names the files it refuses.
   pairImagesLabels: '',
   readIdxFile: '',
@@ -21,7 +21,7 @@ const USER_TERMS: Readonly<Record<string, string>> = {
   // visualize
   filterGrid: '--filters',
   resolveLayer: '--dream',
-  deepDreamImage: '--dream',
+  deepDreamImage: (message) => (/^channel /.test(message) ? '--channels' : '--dream'),
   activationMaps: '--image',
   // credit, classify, evaluate
   applicantToRow: '--applicant',
@@ -53,7 +53,8 @@ export function inUserTerms(error: unknown): string {
   let rest = message.slice(prefix.length);
   if (op === 'trainNetwork' || op === 'trainingOptions')
     for (const [pattern, flag] of FLAG_WORDS) rest = rest.replace(pattern, flag);
-  const term = Object.hasOwn(USER_TERMS, op) ? USER_TERMS[op] : undefined;
+  const entry = Object.hasOwn(USER_TERMS, op) ? USER_TERMS[op] : undefined;
+  const term = typeof entry === 'function' ? entry(rest) : entry;
   if (term !== undefined) return term ? `${term}: ${rest}` : rest;
   // A layer factory is the user's own word (model.json); any other function name is dropped.
   if (/Layer$/.test(op) || !CODE_NAME.test(op)) return message;

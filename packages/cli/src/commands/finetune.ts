@@ -74,6 +74,13 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
     return { x: takeRows(set.images, idx), y: Int32Array.from(idx, (i) => digits.indexOf(set.labels[i]!)) };
   };
   const train = pick('train');
+  // Checked here to name the digit (splitEachLabel counts classes by their new index).
+  digits.forEach((digit, k) => {
+    let n = 0;
+    for (const y of train.y) if (y === k) n++;
+    if (n < flags.perClass)
+      throw new UserError(`--per-class ${flags.perClass}: the training set has only ${n} digits ${digit}`);
+  });
   const chosen = splitEachLabel(train.y, flags.perClass, { generator: new Random(flags.seed) }).first;
   const few = {
     x: asInput(takeRows(train.x, chosen), pretrained.inputShape),
