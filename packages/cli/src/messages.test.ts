@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -45,11 +53,9 @@ function assertRefusal(r: { code: number | null; stderr: string }, expect: RegEx
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /^nabla: /, 'the one prefix of every refusal');
-  const lead = /^nabla: ([^\s:]+):/.exec(lines[0]!)?.[1];
-  assert.ok(
-    lead === undefined || !LIBRARY_NAMES.has(lead) || lead.endsWith('Layer'),
-    `an internal name leads the message: ${lines[0]}`,
-  );
+  // No `name: ` part of the line, at its start or after a file's name, is a library function.
+  for (const [, name] of lines[0]!.matchAll(/(?:^nabla|:) ([^\s:]+): /g))
+    assert.ok(!LIBRARY_NAMES.has(name!) || name!.endsWith('Layer'), `an internal name in: ${lines[0]}`);
   assert.match(lines[0]!, expect);
 }
 
@@ -117,6 +123,34 @@ describe('refusals a user reads', { concurrency: 4 }, () => {
       [
         ['train', 'mlp', '--train-images', join(dir, 'nosuch'), '--train-labels', digits.labels],
         /^nabla: cannot read \S+nosuch: no such file/,
+      ],
+    ];
+    for (const [args, expect] of cases) assertRefusal(await runNabla(args), expect);
+  });
+
+  test("model.json refusals name the file and the layer, not the library's planner", async () => {
+    // The trained MLP's files with one layer of model.json changed.
+    const altered = (name: string, change: (layers: { factory: string; args: unknown[] }[]) => void) => {
+      const out = join(dir, name);
+      mkdirSync(out, { recursive: true });
+      copyFileSync(join(mlpRun, 'model.safetensors'), join(out, 'model.safetensors'));
+      const meta = JSON.parse(readFileSync(join(mlpRun, 'model.json'), 'utf8'));
+      change(meta.architecture.layers);
+      writeFileSync(join(out, 'model.json'), JSON.stringify(meta));
+      return ['evaluate', '--model', out, '--test-images', digits.images, '--test-labels', digits.labels];
+    };
+    const cases: [string[], RegExp][] = [
+      [
+        altered('fc-1e12', (l) => void (l[1]!.args = [1e12])),
+        /model\.json: layer 2 \('fullyConnected'\) would output \[1000000000000\] per example/,
+      ],
+      [
+        altered('factory-constructor', (l) => void (l[2]!.factory = 'constructor')),
+        /model\.json: entry 2: unknown layer factory 'constructor'$/,
+      ],
+      [
+        altered('junk-args', (l) => void (l[1]!.args = [{ toString: 1 }, 'x'])),
+        /model\.json: entry 1 \(fullyConnectedLayer\): /,
       ],
     ];
     for (const [args, expect] of cases) assertRefusal(await runNabla(args), expect);

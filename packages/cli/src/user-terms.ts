@@ -37,6 +37,12 @@ const FLAG_WORDS: readonly [RegExp, string][] = [
   [/\bvalidationFrequency\b/g, '--validation-frequency'],
 ];
 
+/**
+ * Functions whose name a file's refusal can carry inside it (`model.json: planNetwork: layer 2 …`,
+ * a FormatError naming the file around the library's own message): dropped, the file stays.
+ */
+const INNER_NAMES = /(^|: )(?:planNetwork|layersFromConfig|assembleNetwork|loadStateDict|loadModel): /g;
+
 /** A name as code spells it (camelCase, a Class, Class.method), not a word or a flag. */
 const CODE_NAME = /^(?:[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)?)$/;
 
@@ -45,7 +51,7 @@ const CODE_NAME = /^(?:[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]*(?:\.[a-z][A-Za-
  * by its user term (or dropped), training options named by their flags. Other errors unchanged.
  */
 export function inUserTerms(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(INNER_NAMES, '$1');
   if (!(error instanceof ShapeError || error instanceof ValueError)) return message;
   const op = error.op;
   const prefix = `${op}: `;
