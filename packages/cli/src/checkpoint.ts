@@ -42,6 +42,8 @@ interface CheckpointState {
   history: Record<string, number>[];
   elapsedSeconds: number;
   fixedOrder?: number[];
+  /** The order of the epoch in progress, when the run was stopped mid-epoch (Ctrl-C). */
+  epochOrder?: number[];
 }
 
 /**
@@ -65,6 +67,7 @@ export async function writeCheckpoint(
     history: snapshot.history.map(jsonRecord),
     elapsedSeconds: snapshot.elapsedSeconds,
     ...(snapshot.fixedOrder ? { fixedOrder: snapshot.fixedOrder } : {}),
+    ...(snapshot.epochOrder ? { epochOrder: snapshot.epochOrder } : {}),
   };
   await saveCheckpoint(join(dir, CHECKPOINT_FILE), {
     weights: net.stateDict(),
@@ -172,14 +175,15 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
       if (typeof v !== 'number' || !Number.isFinite(v))
         bad(`history[${i}].${printable(k, 40)} must be a finite number`);
   });
-  if (state.fixedOrder !== undefined) {
-    const f = state.fixedOrder;
+  for (const key of ['fixedOrder', 'epochOrder'] as const) {
+    const f = state[key];
+    if (f === undefined) continue;
     if (
       !Array.isArray(f) ||
       f.length > MAX_DIGITS ||
       !f.every((v) => Number.isSafeInteger(v) && v >= 0 && v < MAX_DIGITS)
     )
-      bad('fixedOrder must be a list of example indices');
+      bad(`${key} must be a list of example indices`);
   }
 
   // Weights and buffers against the model's plan, before anything is built.
@@ -213,6 +217,7 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
       history,
       elapsedSeconds: state.elapsedSeconds,
       ...(state.fixedOrder ? { fixedOrder: state.fixedOrder } : {}),
+      ...(state.epochOrder ? { epochOrder: state.epochOrder } : {}),
     },
   };
 }

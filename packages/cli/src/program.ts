@@ -11,8 +11,13 @@ import { SUMMARY_MODELS, summary } from './commands/summary.js';
 import { type ModelName, TRAIN_DEFAULTS, type TrainFlags, train } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
 import { nonNegativeInt, positiveInt, positiveNumber, seed, threadCount } from './flag-parsers.js';
+import { INTERRUPT_EXIT, Interrupted } from './interrupt.js';
 import { isUserError, oneLine, USER_ERROR_EXIT, UserError } from './user-error.js';
+import { inUserTerms } from './user-terms.js';
 import { VERSION } from './version.js';
+
+/** The one prefix of every refusal: commander's own `error: …` lines get it too. */
+export const ERROR_PREFIX = 'nabla: ';
 
 /** The test-set flags, shared by train and evaluate: any IDX pair of 28×28 digits, raw or .gz. */
 function testFileOptions(cmd: Command): Command {
@@ -30,11 +35,16 @@ function trainCommand(model: ModelName, description: string): Command {
     .option('--epochs <n>', 'epochs (passes over the training digits)', positiveInt, TRAIN_DEFAULTS.epochs)
     .option(
       '--train-size <n>',
-      'training digits, split off the first train-size + val-size digits per class',
+      'training digits in all (not per class): the first train-size + val-size digits are split in this ratio within each class, so the counts can differ by a few',
       positiveInt,
       TRAIN_DEFAULTS.trainSize,
     )
-    .option('--val-size <n>', 'validation digits (0: no validation)', nonNegativeInt, TRAIN_DEFAULTS.valSize)
+    .option(
+      '--val-size <n>',
+      'validation digits in all (0: no validation)',
+      nonNegativeInt,
+      TRAIN_DEFAULTS.valSize,
+    )
     .option('--full', 'train on every training digit (all 60,000 of MNIST), no validation split', false)
     .option('--batch-size <n>', 'mini-batch size', positiveInt, TRAIN_DEFAULTS.batchSize)
     .option(
@@ -63,11 +73,13 @@ function trainCommand(model: ModelName, description: string): Command {
         .choices(['cpu', 'wasm', 'gpu', 'auto'])
         .default('wasm'),
     )
-    .option(
-      '--threads <n>',
-      'threads for the wasm or cpu matmul and convolution kernels (default: every core); a run is bit-reproducible for a given count',
-      threadCount,
-      availableParallelism(),
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'threads for the wasm or cpu matmul and convolution kernels, at most one per core; a run is bit-reproducible for a given count',
+      )
+        .argParser(threadCount)
+        .default(availableParallelism(), `every core: ${availableParallelism()} here`),
     )
     .option('--out <dir>', "folder for the run's files (default: runs/<model>-<date>-<time>)")
     .option(
@@ -95,7 +107,9 @@ function trainCommand(model: ModelName, description: string): Command {
     .addHelpText(
       'after',
       '\nWrites into the output folder: model.safetensors, model.json, metrics.json, training-progress.svg/.html,\n' +
-        "confusion-matrix.json/.csv and checkpoint.safetensors (rewritten atomically at each epoch's end).",
+        "confusion-matrix.json/.csv and checkpoint.safetensors (rewritten atomically at each epoch's end).\n" +
+        'Ctrl-C stops after the mini-batch in progress, writes checkpoint.safetensors of that instant, prints\n' +
+        'the command that resumes the run (--resume) and exits with code 130.',
     )
     .option('--images <dir>', 'lenet: train on your own pictures, one sub-folder of PNG/JPEG files per class')
     .option('--input-size <h,w,c>', 'with --images: the input the pictures are resized to', '28,28,1')
@@ -246,9 +260,13 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  // Commander errors (unknown flag, missing argument, bad value) become exceptions handled here.
+  // Commander errors (unknown flag, missing argument, bad value) become exceptions handled here,
+  // and are printed with the prefix of every other refusal.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
+    cmd.configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, ERROR_PREFIX)),
+    });
     for (const sub of cmd.commands) exitOverride(sub);
   };
   exitOverride(program);
@@ -260,12 +278,17 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // Commander has already printed its one-line message, or the help (exit 0 when asked for).
       return error.exitCode === 0 ? 0 : USER_ERROR_EXIT;
     }
+    if (error instanceof Interrupted) {
+      // Our own text (paths the user gave, numbers): its second line is the resume command.
+      process.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
+      return INTERRUPT_EXIT;
+    }
     if (isUserError(error)) {
-      process.stderr.write(`nabla: ${oneLine(error)}\n`);
+      process.stderr.write(`${ERROR_PREFIX}${oneLine(inUserTerms(error))}\n`);
       return USER_ERROR_EXIT;
     }
     // A bug, not the user's input: one line still, with the stack only on request.
-    process.stderr.write(`nabla: internal error: ${oneLine(error)}\n`);
+    process.stderr.write(`${ERROR_PREFIX}internal error: ${oneLine(error)}\n`);
     if (process.env.NABLA_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     else process.stderr.write('(set NABLA_DEBUG=1 to see the stack trace)\n');
     return 1;

@@ -99,6 +99,61 @@ test('resuming from an epoch snapshot ends bit-identical to an uninterrupted run
     assert.deepEqual([...v.data], [...resumed.net.stateDict().get(k)!.data], k);
 });
 
+test('a run stopped by onIteration mid-epoch (or at an epoch end) resumes from onStop bit-identical', async () => {
+  const data = blobs(96, 4);
+  const options = trainingOptions('sgdm', { maxEpochs: 3, miniBatchSize: 16, verbose: false, seed: 5 });
+  const full = await trainNetwork(data, mlpLayers([2, 8, 3]), options);
+  // 6 mini-batches an epoch: stop inside the first epoch, exactly at its end, and inside the second.
+  for (const stopAt of [3, 6, 10]) {
+    let saved:
+      | { snapshot: import('./train-network.js').TrainingSnapshot; weights: Map<string, nd.NDArray> }
+      | undefined;
+    const stopped = await trainNetwork(
+      data,
+      mlpLayers([2, 8, 3]),
+      { ...options, onIteration: (r) => (r.iteration === stopAt ? 'stop' : undefined) },
+      {
+        onStop: (snapshot, net) => {
+          saved = { snapshot, weights: new Map([...net.stateDict()].map(([k, v]) => [k, v.copy()])) };
+        },
+      },
+    );
+    assert.equal(stopped.info.stopReason, 'callback');
+    assert.ok(saved, `onStop called at ${stopAt}`);
+    assert.equal(saved.snapshot.iteration, stopAt);
+    assert.equal(saved.snapshot.epoch, Math.floor(stopAt / 6));
+    assert.equal(saved.snapshot.epochOrder === undefined, stopAt % 6 === 0, `epochOrder at ${stopAt}`);
+    const resumedNet = mlp([2, 8, 3]);
+    resumedNet.loadStateDict(saved.weights);
+    const resumed = await trainNetwork(data, resumedNet, options, { resume: saved.snapshot });
+    assert.equal(resumed.info.iterations, full.info.iterations);
+    assert.equal(resumed.info.history.length, full.info.history.length);
+    for (const [k, v] of full.net.stateDict())
+      assert.deepEqual(
+        [...v.data],
+        [...resumed.net.stateDict().get(k)!.data],
+        `${k} after a stop at ${stopAt}`,
+      );
+  }
+  // A mid-epoch snapshot that does not fit the data is refused, not half-applied.
+  const bad = await (async () => {
+    let s: import('./train-network.js').TrainingSnapshot | undefined;
+    await trainNetwork(
+      data,
+      mlpLayers([2, 8, 3]),
+      { ...options, onIteration: (r) => (r.iteration === 2 ? 'stop' : undefined) },
+      { onStop: (snapshot) => void (s = snapshot) },
+    );
+    return s!;
+  })();
+  await assert.rejects(
+    trainNetwork(data, mlpLayers([2, 8, 3]), options, {
+      resume: { ...bad, epochOrder: bad.epochOrder!.slice(1) },
+    }),
+    /trainNetwork: the snapshot stopped mid-epoch at iteration 2/,
+  );
+});
+
 test('bad data is refused naming the problem; a NaN loss stops training with a message', async () => {
   const data = blobs(60, 5);
   const opts = trainingOptions('sgdm', { maxEpochs: 1, miniBatchSize: 16, verbose: false });

@@ -26,6 +26,13 @@ export interface TrainingSnapshot {
   elapsedSeconds: number;
   /** The training order drawn once (shuffle 'once'), kept for a resume. */
   fixedOrder?: number[];
+  /**
+   * The order of the epoch in progress, when the snapshot was taken in the middle of an epoch
+   * (a run the user stopped): the resume finishes that epoch from mini-batch
+   * `iteration − epoch · batchesPerEpoch` in this order, so it ends bit-identical to a run never
+   * stopped. Absent at an epoch's end.
+   */
+  epochOrder?: number[];
 }
 
 /** What a training run did. */
@@ -65,6 +72,11 @@ export interface TrainNetworkExtras {
    * with fresh random draws. Validation data is never augmented.
    */
   augment?: (batch: Float32Array, rows: Int32Array) => void;
+  /**
+   * Called once when onIteration's 'stop' ends training early (a user's Ctrl-C), with a snapshot
+   * of that instant — in the middle of an epoch too — so the run can be checkpointed and resumed.
+   */
+  onStop?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
 }
 
 /**
@@ -124,6 +136,20 @@ export async function trainNetwork(
   }
 
   const batchesPerEpoch = Math.floor(n / options.miniBatchSize);
+  // A snapshot taken mid-epoch resumes that epoch's order at the mini-batch where it stopped.
+  let resumeOrder: Int32Array | null = null;
+  let firstBatch = 0;
+  if (extras.resume?.epochOrder) {
+    const r = extras.resume;
+    firstBatch = r.iteration - r.epoch * batchesPerEpoch;
+    if (!(firstBatch > 0 && firstBatch < batchesPerEpoch) || r.epochOrder!.length !== n) {
+      throw new ValueError(
+        'trainNetwork',
+        `the snapshot stopped mid-epoch at iteration ${r.iteration} after ${r.epoch} epoch(s) of ${batchesPerEpoch} mini-batches, with an order of ${r.epochOrder!.length} examples; this data has ${n}`,
+      );
+    }
+    resumeOrder = Int32Array.from(r.epochOrder!);
+  }
   const totalIterations = batchesPerEpoch * options.maxEpochs;
   const plot = await plotFor(options, totalIterations, extras.plot);
   const started = now();
@@ -147,11 +173,14 @@ export async function trainNetwork(
         options.learnRateDropFactor ** Math.floor(epoch / options.learnRateDropPeriod);
     }
     let order: Int32Array;
-    if (options.shuffle === 'every-epoch') order = generator.permutation(n);
+    if (resumeOrder) order = resumeOrder;
+    else if (options.shuffle === 'every-epoch') order = generator.permutation(n);
     else if (options.shuffle === 'once') order = fixedOrder ??= generator.permutation(n);
     else order = Int32Array.from({ length: n }, (_, i) => i);
 
-    for (let b = 0; b < batchesPerEpoch; b++) {
+    const from = resumeOrder ? firstBatch : 0;
+    resumeOrder = null;
+    for (let b = from; b < batchesPerEpoch; b++) {
       const rows = order.subarray(b * options.miniBatchSize, (b + 1) * options.miniBatchSize);
       if (raw) {
         gatherRows(raw, perExample, rows, batchX);
@@ -217,6 +246,23 @@ export async function trainNetwork(
       });
       if (verdict === 'stop') {
         stopReason = 'callback';
+        if (extras.onStop) {
+          // Stopped after an epoch's last mini-batch: the epoch is complete, as at its end.
+          const complete = b === batchesPerEpoch - 1;
+          await extras.onStop(
+            {
+              epoch: complete ? epoch + 1 : epoch,
+              iteration,
+              generatorState: generator.getState(),
+              optimizerState: optimizer.stateDict(),
+              history: history.slice(),
+              elapsedSeconds: elapsed(),
+              ...(fixedOrder ? { fixedOrder: Array.from(fixedOrder) } : {}),
+              ...(complete ? {} : { epochOrder: Array.from(order) }),
+            },
+            net,
+          );
+        }
         break training;
       }
       if (validationsWithoutImprovement >= options.validationPatience) {

@@ -14,6 +14,7 @@ import { Random } from '@nabla/tensor';
 import { Command } from 'commander';
 import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
 import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
+import { Interrupted, shellQuote, watchInterrupt, yieldToEventLoop } from '../interrupt.js';
 import { loadModel, photoInput, saveModel } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
 import { UserError } from '../user-error.js';
@@ -101,6 +102,13 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
     return { x: takeRows(set.images, idx), y: Int32Array.from(idx, (i) => digits.indexOf(set.labels[i]!)) };
   };
   const train = pick('train');
+  // Checked here to name the digit (splitEachLabel counts classes by their new index).
+  digits.forEach((digit, k) => {
+    let n = 0;
+    for (const y of train.y) if (y === k) n++;
+    if (n < flags.perClass)
+      throw new UserError(`--per-class ${flags.perClass}: the training set has only ${n} digits ${digit}`);
+  });
   const chosen = splitEachLabel(train.y, flags.perClass, { generator: new Random(flags.seed) }).first;
   const few = {
     x: asInput(takeRows(train.x, chosen), pretrained.inputShape),
@@ -119,17 +127,40 @@ export async function finetuneRun(flags: FinetuneFlags): Promise<void> {
         ? 'pretrained layers frozen'
         : `pretrained layers at learn-rate factor ${flags.pretrainedFactor}`),
   );
-  const { info } = await finetune(
-    net,
-    few,
-    trainingOptions('sgdm', {
-      maxEpochs: flags.epochs,
-      miniBatchSize: Math.min(flags.batchSize, few.y.length),
-      initialLearnRate: flags.lr,
-      seed: flags.seed,
-      verbose: false,
-    }),
+  // Ctrl-C stops after the mini-batch in progress. finetune keeps no checkpoint (a run is short),
+  // and a half-finetuned head is not the model asked for: nothing is written, the command is repeated.
+  let done = 0;
+  let total = 0;
+  const interrupt = watchInterrupt(() =>
+    process.stderr.write('\nnabla: stopping after this mini-batch (Ctrl-C again to quit at once)\n'),
   );
+  let info: Awaited<ReturnType<typeof finetune>>['info'];
+  try {
+    ({ info } = await finetune(
+      net,
+      few,
+      trainingOptions('sgdm', {
+        maxEpochs: flags.epochs,
+        miniBatchSize: Math.min(flags.batchSize, few.y.length),
+        initialLearnRate: flags.lr,
+        seed: flags.seed,
+        verbose: false,
+        onIteration: async (record, progress) => {
+          done = record.iteration;
+          total = progress.totalIterations;
+          await yieldToEventLoop();
+          return interrupt.requested ? 'stop' : undefined;
+        },
+      }),
+    ));
+  } finally {
+    interrupt.dispose();
+  }
+  if (interrupt.requested)
+    throw new Interrupted(
+      `interrupted at iteration ${done} of ${total}; finetune keeps no checkpoint, so nothing was written to ${out}\n` +
+        `run it again with: ${['nabla', ...process.argv.slice(2)].map(shellQuote).join(' ')}`,
+    );
   const test = pick('test');
   const acc = 100 * accuracy(classify(net, asInput(test.x, net.inputShape)).labels, test.y);
   console.log(

@@ -21,6 +21,7 @@ import {
 } from '../digits.js';
 import { saveModel, writeJson } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
+import { Interrupted, shellQuote, watchInterrupt, yieldToEventLoop } from '../interrupt.js';
 import { TrainingProgressBar } from '../progress-bar.js';
 import { writeConfusionMatrix, writeProgressChart } from '../run-report.js';
 import { UserError } from '../user-error.js';
@@ -67,6 +68,19 @@ const FIXED_ON_RESUME = [
   ['seed', 'seed', '--seed'],
   ['validationFrequency', 'validationFrequency', '--validation-frequency'],
 ] as const;
+
+/** Flags whose values a checkpoint keeps (or that name it): a resume command needs none of them. */
+const KEPT_BY_CHECKPOINT: ReadonlySet<string> = new Set([
+  ...FIXED_ON_RESUME.map(([flag]) => flag),
+  'epochs',
+  'threads',
+  'out',
+  'resume',
+  'trainImages',
+  'trainLabels',
+  'testImages',
+  'testLabels',
+]);
 
 /**
  * `nabla train lenet|mlp`: loads and splits the digits, trains with trainNetwork (a checkpoint at
@@ -154,11 +168,13 @@ export async function train(
 
   let start: LayerSpec[] | Network = layers;
   if (resumed) {
-    const order = resumed.snapshot.fixedOrder;
-    if (order && !isPermutation(order, trainData.y.length)) {
-      throw new UserError(
-        `${flags.resume}: the checkpoint's fixedOrder is not an order of the ${trainData.y.length} training digits`,
-      );
+    for (const key of ['fixedOrder', 'epochOrder'] as const) {
+      const order = resumed.snapshot[key];
+      if (order && !isPermutation(order, trainData.y.length)) {
+        throw new UserError(
+          `${flags.resume}: the checkpoint's ${key} is not an order of the ${trainData.y.length} training digits`,
+        );
+      }
     }
     // The checkpoint's weights were checked against the layers' plan: build from zeros, then load.
     const net = assembleNetwork(layers, { initialize: false });
@@ -176,6 +192,9 @@ export async function train(
         ? ` — resuming after epoch ${resumed.snapshot.epoch} (iteration ${resumed.snapshot.iteration})`
         : ''),
   );
+  // Ctrl-C: stop after the mini-batch in progress, checkpoint that instant, say how to resume.
+  let total = 0;
+  const stopped = { epoch: 0, iteration: -1 };
   const options = trainingOptions('sgdm', {
     maxEpochs: config.epochs,
     miniBatchSize: config.batchSize,
@@ -188,16 +207,52 @@ export async function train(
     verbose: verboseTable,
     plots: flags.plots ?? 'none',
     log: (line) => console.log(line),
-    onIteration: bar ? (record, progress) => bar.update(record, progress.totalIterations) : undefined,
+    onIteration: async (record, progress) => {
+      total = progress.totalIterations;
+      if (!interrupt.requested) bar?.update(record, progress.totalIterations);
+      // A macrotask between iterations, so a Ctrl-C is handled now rather than after the run.
+      await yieldToEventLoop();
+      return interrupt.requested ? 'stop' : undefined;
+    },
+  });
+  const interrupt = watchInterrupt(() => {
+    bar?.stop();
+    process.stderr.write(
+      // The bar's stop ends its line; the verbose table's line has the terminal's ^C on it.
+      `${bar ? '' : '\n'}nabla: stopping after this mini-batch to save a checkpoint (Ctrl-C again to quit at once)\n`,
+    );
   });
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   try {
     result = await trainNetwork(trainData, start, options, {
       ...(resumed ? { resume: resumed.snapshot } : {}),
       onEpochEnd: (snapshot, net) => writeCheckpoint(outDir, config, snapshot, net),
+      onStop: async (snapshot, net) => {
+        await writeCheckpoint(outDir, config, snapshot, net);
+        stopped.epoch = snapshot.epoch;
+        stopped.iteration = snapshot.iteration;
+      },
     });
   } finally {
     bar?.stop();
+    interrupt.dispose();
+  }
+  if (interrupt.requested) {
+    const at = stopped;
+    if (at.iteration < 0) throw new Interrupted('interrupted before the first iteration; nothing to save');
+    // The flags given that the checkpoint does not keep (--backend, --verbose …), as given.
+    const again = [...explicit]
+      .filter((k) => !KEPT_BY_CHECKPOINT.has(k))
+      .sort()
+      .flatMap((k) => {
+        const value = (flags as unknown as Record<string, unknown>)[k];
+        const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        return value === true ? [flag] : value === false || value === undefined ? [] : [flag, String(value)];
+      });
+    throw new Interrupted(
+      `interrupted at iteration ${at.iteration} of ${total} (${at.epoch} of ${config.epochs} epochs done); checkpoint saved in ${outDir}\n` +
+        `resume with: ${['nabla', 'train', model, '--resume', outDir, ...again].map(shellQuote).join(' ')}`,
+    );
   }
   const { net, info } = result;
 

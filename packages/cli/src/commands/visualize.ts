@@ -18,6 +18,7 @@ import {
   tileImages,
   upscale,
 } from '@nabla/models';
+import { Conv2d } from '@nabla/layers';
 import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
 import { Command, Option } from 'commander';
@@ -95,12 +96,20 @@ export async function visualize(flags: VisualizeFlags): Promise<void> {
     await writeFile(path, encodePng(image));
     console.log(`wrote ${path} (${image.width}×${image.height})`);
   };
-  const small = net.inputShape[1]! < 64;
-  if (flags.filters)
+  const small = net.inputShape.length === 1 || net.inputShape[1]! < 64;
+  // As filterGrid looks for it: the first Conv2d of the body.
+  const hasConv = [...net.body.namedModules()].some(([, m]) => m instanceof Conv2d);
+  if (flags.filters && !hasConv)
+    console.log(
+      'no filters.png: the network has no convolution layer (only a conv layer has filters to draw)',
+    );
+  else if (flags.filters)
     await write('filters.png', filterGrid(net, { scale: small ? 8 : 4, gap: 2, background: 128 }));
   if (flags.activations) {
     const image = await inputImage(net, flags);
-    await write('input.png', upscale(imageRasters(image.reshape([1, ...image.shape]))[0]!, small ? 4 : 1));
+    // An MLP's input is the digit flattened: drawn as the 28×28 picture it is.
+    const picture = image.ndim === 1 ? image.reshape([1, 1, 28, 28]) : image.reshape([1, ...image.shape]);
+    await write('input.png', upscale(imageRasters(picture)[0]!, small ? 4 : 1));
     for (const map of activationMaps(net, image))
       await write(`activations-${safe(map.layer)}.png`, map.image);
   }
@@ -173,20 +182,26 @@ async function loadNetwork(flags: VisualizeFlags): Promise<Network> {
 /** One example [C, H, W]: the PNG given, or an MNIST test digit. */
 async function inputImage(net: Network, flags: VisualizeFlags): Promise<NDArray> {
   const [c, h, w] = net.inputShape as [number, number, number];
+  // A digit network: [1,28,28] (LeNet) or the same 784 pixels flattened (an MLP).
+  const flat = net.inputShape.length === 1 && c === 784;
+  const digitNet = (c === 1 && h === 28 && w === 28) || flat;
   if (flags.image) {
     const bytes = await readPng(flags.image);
-    if (c === 1 && h === 28 && w === 28) return pngToDigit(bytes, flags.image).reshape([1, 28, 28]);
+    if (digitNet) return pngToDigit(bytes, flags.image).reshape(flat ? [784] : [1, 28, 28]);
     // Any other image network: a PNG or JPEG photo resized to its input (0 … 255), as classify reads it.
     return photoToInput(flags.image, net);
   }
-  if (c !== 1 || h !== 28 || w !== 28) throw new UserError('visualize: give --image <png> for this network');
+  if (!digitNet)
+    throw new UserError(
+      `--image: this network takes [${net.inputShape.join(',')}], not a 28×28 digit: give --image <png>`,
+    );
   const test = loadDigits(digitFiles({}), 'test');
   if (flags.testIndex >= test.labels.length)
     throw new UserError(`--test-index ${flags.testIndex}: the test set has ${test.labels.length} digits`);
   return test.images
     .slice([[flags.testIndex, flags.testIndex + 1]])
     .contiguous()
-    .reshape([1, 28, 28]);
+    .reshape(flat ? [784] : [1, 28, 28]);
 }
 
 /** The most classes an AlexNet weights file may have (ImageNet's 1,000, with room). */
