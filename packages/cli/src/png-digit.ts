@@ -1,4 +1,4 @@
-import { frameMnistDigit, MNIST_SIDE } from '@nabla/data';
+import { checkPngDataSize, frameMnistDigit, MNIST_SIDE } from '@nabla/data';
 import { readFileForLoad } from '@nabla/io/node';
 import { FormatError, NDArray } from '@nabla/tensor';
 import { convertIndexedToRgb, decode } from 'fast-png';
@@ -64,6 +64,12 @@ export interface RgbaImage {
  */
 export function decodePngRgba(bytes: Uint8Array, source: string): RgbaImage {
   const declared = pngDimensions(bytes, source);
+  try {
+    checkPngDataSize(bytes, source);
+  } catch (e) {
+    if (e instanceof FormatError) throw new UserError(e.message);
+    throw e;
+  }
   let png: ReturnType<typeof decode>;
   let samples: ArrayLike<number>;
   try {

@@ -6,7 +6,7 @@ import { INTEROP_DIR, runPython } from '@nabla/io/node';
 import { importOnnx } from '@nabla/onnx';
 import { Random } from '@nabla/tensor';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { decode as decodePng, encode as encodePng } from 'fast-png';
 import { runNabla, tempDir } from './testing/fixtures.js';
 
 /**
@@ -46,9 +46,10 @@ function writePhotos(root: string): void {
           encodeJpeg({ width: w, height: h, data }, 90).data,
         );
       else {
-        const png = new PNG({ width: w, height: h });
-        png.data.set(data);
-        writeFileSync(join(root, name, `${name}${k}.png`), PNG.sync.write(png));
+        writeFileSync(
+          join(root, name, `${name}${k}.png`),
+          encodePng({ width: w, height: h, data: Uint8Array.from(data), channels: 4, depth: 8 }),
+        );
       }
     }
   }
@@ -113,7 +114,7 @@ test('import the zoo AlexNet, classify a photo top-5, visualize, finetune on a f
     ...['--dream', '/features/features.0/Conv', '--channels', '0-1', '--iterations', '1', '--levels', '1'],
   ]);
   assert.equal(visualized.code, 0, visualized.stderr);
-  assert.equal(PNG.sync.read(readFileSync(join(vis, 'filters.png'))).width > 0, true);
+  assert.equal(decodePng(readFileSync(join(vis, 'filters.png'))).width > 0, true);
 
   const tuned = join(dir, 'finetuned');
   const finetuned = await runNabla([

@@ -1,3 +1,4 @@
+import { Unzlib } from 'fflate';
 import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { FormatError } from '@nabla/tensor';
@@ -92,6 +93,54 @@ function jpegHeader(bytes: Uint8Array, name: string): ImageHeader {
 }
 
 /**
+ * Refuses a PNG whose compressed pixel data (its IDAT chunks, one zlib stream) would inflate to more
+ * than its header's width × height × bit depth can hold — a decompression bomb (a 1×1 image whose
+ * IDAT inflates to 512 MiB) — before a decoder inflates it whole. The stream is inflated here in
+ * 64 KB pieces, counting and discarding the output, so the check itself holds at most one piece's
+ * output in memory. Also refuses a PNG without an IHDR first or without an IDAT.
+ */
+export function checkPngDataSize(bytes: Uint8Array, name: string): void {
+  if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR')
+    throw new FormatError(name, 'a PNG without its IHDR header (truncated?)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const depth = bytes[24]!;
+  const samples = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[bytes[25]!] ?? 4;
+  // Each row is a filter byte and its packed samples; Adam7 interlacing adds at most a filter byte
+  // per row of each of its 7 passes and a partial byte per pass row.
+  const rowBytes = 1 + Math.ceil((width * samples * depth) / 8);
+  const limit = height * rowBytes + 14 * (height + 7) + 1024;
+  let inflated = 0;
+  const unzlib = new Unzlib((chunk) => {
+    inflated += chunk.length;
+    if (inflated > limit)
+      throw new FormatError(
+        name,
+        `its pixel data inflates past ${limit} bytes, more than a ${width}×${height} image holds (a decompression bomb?)`,
+      );
+  });
+  let at = 8;
+  let sawData = false;
+  try {
+    while (at + 8 <= bytes.length) {
+      const length = view.getUint32(at);
+      const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+      const end = Math.min(bytes.length, at + 8 + length);
+      if (type === 'IDAT') {
+        sawData = true;
+        for (let p = at + 8; p < end; p += 65_536) unzlib.push(bytes.subarray(p, Math.min(end, p + 65_536)));
+      } else if (type === 'IEND') break;
+      at = end + 4; // the chunk's CRC
+    }
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw new FormatError(name, `cannot decode the PNG image: ${(e as Error).message}`);
+  }
+  if (!sawData) throw new FormatError(name, 'a PNG without pixel data (no IDAT chunk)');
+}
+
+/**
  * Decodes a PNG (any bit depth, palette, gray/alpha) or a baseline/progressive JPEG into 8-bit
  * pixels with 1 or 3 channels (alpha dropped, 16-bit scaled to 8). Refuses with the file named.
  */
@@ -114,6 +163,7 @@ export function decodeImage(bytes: Uint8Array, name: string): DecodedImage {
       for (let i = 0; i < gray.length; i++) gray[i] = img.data[3 * i]!;
       return { ...header, data: gray };
     }
+    checkPngDataSize(bytes, name);
     const png = decodePng(bytes);
     return { ...header, data: pngPixels(png, channels) };
   } catch (e) {

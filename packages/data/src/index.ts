@@ -37,6 +37,7 @@ export {
   type SkippedFile,
 } from './image-datastore.js';
 export {
+  checkPngDataSize,
   type DecodedImage,
   decodeImage,
   type ImageHeader,
