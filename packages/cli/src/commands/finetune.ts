@@ -1,5 +1,4 @@
 import { splitEachLabel } from '@nabla/data';
-import { imageDatastore } from '@nabla/data/node';
 import {
   accuracy,
   classify,
@@ -14,6 +13,7 @@ import { Random } from '@nabla/tensor';
 import { Command } from 'commander';
 import { asInput, digitFiles, loadDigits, takeRows } from '../digits.js';
 import { positiveInt, positiveNumber, seed } from '../flag-parsers.js';
+import { loadImageFolder } from './images.js';
 import { Interrupted, shellQuote, watchInterrupt, yieldToEventLoop } from '../interrupt.js';
 import { loadModel, photoInput, saveModel } from '../model-files.js';
 import { prepareOutputFolder } from '../output-folder.js';
@@ -182,32 +182,13 @@ async function finetuneImages(flags: FinetuneFlags, dir: string): Promise<void> 
     throw new UserError(`--pretrained-factor must be >= 0, got ${flags.pretrainedFactor}`);
   const out = await prepareOutputFolder(flags.out, '--out');
   const { net: pretrained, meta } = await loadModel(flags.from);
-  const [c, h, w] = pretrained.inputShape as [number, number, number];
   if (pretrained.inputShape.length !== 3) throw new UserError(`${flags.from}: not an image network`);
   const generator = new Random(flags.seed);
-  const shift = Math.round((30 * w) / 227);
-  const ds = imageDatastore(dir, {
-    outputSize: [h, w, c],
-    colorPreprocessing: c === 3 ? 'gray2rgb' : 'rgb2gray',
-    onBadFile: flags.skipBad ? 'skip' : 'error',
+  const ds = loadImageFolder(
+    { images: dir, skipBad: flags.skipBad, augment: flags.augment },
+    pretrained.inputShape,
     generator,
-    ...(flags.augment
-      ? {
-          augmentation: {
-            randXReflection: true,
-            randXTranslation: [-shift, shift],
-            randYTranslation: [-shift, shift],
-          },
-        }
-      : {}),
-  });
-  console.log(
-    `${dir}: ${ds.length} pictures in ${ds.classes.length} classes (${ds
-      .countEachLabel()
-      .map((e) => `${e.label} ${e.count}`)
-      .join(', ')})${ds.skipped.length ? `, ${ds.skipped.length} skipped` : ''}`,
   );
-  for (const s of ds.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   const split = splitEachLabel(ds.labels, flags.trainFraction, { generator });
   if (split.first.length === 0 || split.second.length === 0)
     throw new UserError(
