@@ -96,8 +96,8 @@ function jpegHeader(bytes: Uint8Array, name: string): ImageHeader {
  * Refuses a PNG whose compressed pixel data (its IDAT chunks, one zlib stream) would inflate to more
  * than its header's width × height × bit depth can hold — a decompression bomb (a 1×1 image whose
  * IDAT inflates to 512 MiB) — before a decoder inflates it whole. The stream is inflated here in
- * 64 KB pieces, counting and discarding the output, so the check itself holds at most one piece's
- * output in memory. Also refuses a PNG without an IHDR first or without an IDAT.
+ * 4 KB pieces, counting and discarding the output, so the check itself holds at most one piece's
+ * output (≤ 4 MB at deflate's largest ratio) in memory. Also refuses a PNG without an IHDR first or without an IDAT.
  */
 export function checkPngDataSize(bytes: Uint8Array, name: string): void {
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR')
@@ -129,7 +129,7 @@ export function checkPngDataSize(bytes: Uint8Array, name: string): void {
       const end = Math.min(bytes.length, at + 8 + length);
       if (type === 'IDAT') {
         sawData = true;
-        for (let p = at + 8; p < end; p += 65_536) unzlib.push(bytes.subarray(p, Math.min(end, p + 65_536)));
+        for (let p = at + 8; p < end; p += 4096) unzlib.push(bytes.subarray(p, Math.min(end, p + 4096)));
       } else if (type === 'IEND') break;
       at = end + 4; // the chunk's CRC
     }

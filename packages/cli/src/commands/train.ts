@@ -151,8 +151,6 @@ export async function train(
   }
 
   const backend = await chooseBackend(flags.backend, config.threads ?? 1, explicit.has('backend'));
-  // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
-  if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
   // Every input is read and checked before the first iteration, so a bad file fails at once.
   const files = config.files;
@@ -165,6 +163,9 @@ export async function train(
   const valData = split.validation
     ? { x: asInput(split.validation.x, inputShape), y: split.validation.y }
     : null;
+  // Printed even with --quiet: where the work ran is part of the result when the choice was delegated.
+  // Printed once every input has been read and checked, so a refusal stays the run's only line.
+  if (flags.backend !== 'cpu') console.log(`Backend: ${backend.name} (${backend.kernel}): ${backend.reason}`);
 
   let start: LayerSpec[] | Network = layers;
   if (resumed) {
