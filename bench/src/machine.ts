@@ -13,7 +13,7 @@ export interface MachineInfo {
   date: string;
   /** 1-minute load average when the suite started: above ~1 the machine was shared during the run. */
   loadAverage: number;
-  /** The commit the figures were measured at (with "+dirty" when the tree had uncommitted changes). */
+  /** The commit the figures were measured at (with "+dirty" when the code had uncommitted changes). */
   commit: string;
   /** Threads Nabla's kernels ran on (NABLA_THREADS; peers run as they ship). */
   threads: number;
@@ -23,7 +23,9 @@ function commit(): string {
   try {
     const git = (args: string[]) =>
       execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    // The results this run writes (bench/results/) do not make the code it measures dirty.
+    const dirty =
+      git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) !== '';
     return `${git(['rev-parse', 'HEAD'])}${dirty ? '+dirty' : ''}`;
   } catch {
     return 'unknown';

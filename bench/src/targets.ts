@@ -159,7 +159,8 @@ export function issue12Markdown(suites: SuiteResult[]): string {
     const quick = suite?.quick ? ' (quick run)' : '';
     if (t.seconds) {
       const s = nabla?.figure ?? null;
-      const met = s === null ? '' : s <= t.target ? '✓' : '✗';
+      const met =
+        s === null ? '' : s <= (t.moonshot ?? Number.NEGATIVE_INFINITY) ? '✓✓' : s <= t.target ? '✓' : '✗';
       lines.push(
         `| ${t.work} | ${t.today} | ≤ ${t.target} s | ≤ ${t.moonshot} s | ${s === null ? nablaText : `${formatFigure(s)} s`}${quick} | | | ${met} |`,
       );
