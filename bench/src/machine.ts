@@ -25,7 +25,7 @@ function commit(): string {
       execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     // The results this run writes (bench/results/) do not make the code it measures dirty.
     const dirty =
-      git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) !== '';
+      git(['status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)bench/results']) !== '';
     return `${git(['rev-parse', 'HEAD'])}${dirty ? '+dirty' : ''}`;
   } catch {
     return 'unknown';
