@@ -187,3 +187,23 @@ test('binaryCrossEntropy on σ(z) equals binaryCrossEntropyWithLogits on z, valu
   near(binaryCrossEntropy(f64([0]), nd.tensor([1], 'float64')).item(), 100);
   near(binaryCrossEntropyWithLogits(f64([-800]), nd.tensor([1], 'float64')).item(), 800);
 });
+
+test('crossEntropy refuses labels in a float typed array by name, rather than failing inside', () => {
+  const logits = variable(
+    nd.tensor([
+      [1, 2, 3],
+      [0, 0, 1],
+    ]),
+  );
+  for (const labels of [new Float32Array([2, 0]), new Float64Array([2, 0]), new Uint8Array([2, 0])]) {
+    assert.throws(
+      () => crossEntropy(logits, labels as unknown as Int32Array),
+      (e) =>
+        e instanceof ValueError &&
+        /crossEntropy.*Int32Array of class indices.*got a (Float32Array|Float64Array|Uint8Array)/.test(
+          e.message,
+        ),
+    );
+  }
+  assert.ok(Number.isFinite(crossEntropy(logits, new Int32Array([2, 0])).data.item()));
+});

@@ -27,6 +27,12 @@ export function crossEntropy(logits: Tensor, target: CrossEntropyTarget, options
   if (logits.ndim !== 2)
     throw new ShapeError('crossEntropy', `logits must be [N, C], got ${formatShape(logits.shape)}`);
   const [n, c] = logits.shape as [number, number];
+  if (ArrayBuffer.isView(target) && !(target instanceof Int32Array))
+    throw new ValueError(
+      'crossEntropy',
+      `labels must be an Int32Array of class indices, got a ${(target as ArrayBufferView).constructor.name}: use Int32Array.from(labels), ` +
+        'or pass probability targets as an NDArray or Tensor [N, C]',
+    );
   const logp = nd.logSoftmax(logits.data, -1);
   const isLabels = target instanceof Int32Array || (target instanceof NDArray && target.ndim === 1);
   const probs = isLabels ? null : target instanceof Tensor ? target : new Tensor(target as NDArray);
