@@ -32,7 +32,9 @@ describe('gpu backend on gpu.js webasm (Node)', () => {
       for (const r of reports) {
         assert.equal(r.cases, 25, `${r.op} ran every case`);
         assert.ok(r.maxError <= TOLERANCE, `${r.op}: max error ${r.maxError} at ${r.worst}`);
-        t.diagnostic(`${r.op}: ${r.maxError.toFixed(3)} of the bound, ${r.relative.toExponential(2)} of Σ|terms|`);
+        t.diagnostic(
+          `${r.op}: ${r.maxError.toFixed(3)} of the bound, ${r.relative.toExponential(2)} of Σ|terms|`,
+        );
       }
       assert.equal(b.kernel, 'WebAssemblyKernel');
     } finally {

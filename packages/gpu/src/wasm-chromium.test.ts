@@ -2,9 +2,9 @@
 // kernels' bytes embedded in the bundle, no fetch), picks the wasm backend by itself where
 // WebAssembly SIMD validates, and trains LeNet on it with the losses of the reference backend.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserPage, openInChromium } from './testing/chromium.js';
+import { chromiumPageForSuite } from './testing/chromium.js';
 import { lossDisagreement } from './testing/lenet-training.js';
 import type { WasmBrowserApi } from './testing/wasm-entry.js';
 
@@ -13,25 +13,8 @@ type Page = { nablaWasm: WasmBrowserApi };
 const ENTRY = fileURLToPath(new URL('./testing/wasm-entry.ts', import.meta.url));
 
 describe('wasm backend in headless Chromium', () => {
-  let opened: BrowserPage | undefined;
-  let launchError = '';
-
-  before(async () => {
-    try {
-      opened = await openInChromium(ENTRY, 'nablaWasmReady');
-    } catch (e) {
-      launchError = (e as Error).message;
-    }
-  });
-
-  after(async () => {
-    await opened?.close();
-  });
-
-  function page(): BrowserPage {
-    if (!opened) assert.fail(`could not open the test page in headless Chromium: ${launchError}`);
-    return opened;
-  }
+  // A browser that cannot start fails every test below with the reason (never a skip).
+  const page = chromiumPageForSuite(ENTRY, 'nablaWasmReady');
 
   test('the page chooses the wasm backend by itself, because WebAssembly SIMD validates', async () => {
     const s = await page().page.evaluate(() => (globalThis as unknown as Page).nablaWasm.selection());

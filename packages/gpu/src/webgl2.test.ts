@@ -1,12 +1,12 @@
 // The kernels in a real GL context: headless Chromium on SwiftShader (software WebGL2, so this
 // proves correctness, not speed). The page is bundled from ./testing/browser-entry.ts.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { propertySeed } from '@nabla/tensor/testing';
 import { TOLERANCE } from './testing/agreement.js';
 import type { BrowserApi } from './testing/browser-entry.js';
-import { type BrowserPage, openInChromium } from './testing/chromium.js';
+import { chromiumPageForSuite } from './testing/chromium.js';
 import { lossDisagreement } from './testing/lenet-training.js';
 
 // The page's globals (functions passed to page.evaluate run in the page, so they read these).
@@ -15,26 +15,8 @@ type Page = { nablaGpu: BrowserApi };
 const ENTRY = fileURLToPath(new URL('./testing/browser-entry.ts', import.meta.url));
 
 describe('gpu backend in headless Chromium (WebGL2 on SwiftShader)', () => {
-  let opened: BrowserPage | undefined;
-  let launchError = '';
-
   // A browser that cannot start fails every test below with the reason (never a skip).
-  before(async () => {
-    try {
-      opened = await openInChromium(ENTRY, 'nablaGpuReady');
-    } catch (e) {
-      launchError = (e as Error).message;
-    }
-  });
-
-  after(async () => {
-    await opened?.close();
-  });
-
-  function page(): BrowserPage {
-    if (!opened) assert.fail(`could not open the test page in headless Chromium: ${launchError}`);
-    return opened;
-  }
+  const page = chromiumPageForSuite(ENTRY, 'nablaGpuReady');
 
   test('the page is cross-origin isolated and loaded without errors', async () => {
     assert.equal(

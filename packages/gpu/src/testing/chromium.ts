@@ -4,10 +4,12 @@
  * Chromium through playwright-core, pinned to the SwiftShader software renderer (../shared/GPU.md).
  * If Chromium cannot start, this throws with what to install: a GL test must fail, never skip.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -125,4 +127,28 @@ export async function openInChromium(entry: string, readyFlag: string): Promise<
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * For a `describe` of browser tests: opens `entry` in headless Chromium before its tests and closes
+ * it after them. The returned function gives the open page; when the browser could not start it
+ * fails the test calling it with the reason (never a skip).
+ */
+export function chromiumPageForSuite(entry: string, readyGlobal: string): () => BrowserPage {
+  let opened: BrowserPage | undefined;
+  let launchError = '';
+  before(async () => {
+    try {
+      opened = await openInChromium(entry, readyGlobal);
+    } catch (e) {
+      launchError = (e as Error).message;
+    }
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  return () => {
+    if (!opened) assert.fail(`could not open the test page in headless Chromium: ${launchError}`);
+    return opened;
+  };
 }
