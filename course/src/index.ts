@@ -1,0 +1,1 @@
+export { type DemoOutput, GENERATED_DIR, vegaLiteToSvg, writeDemoOutput } from './output.js';
