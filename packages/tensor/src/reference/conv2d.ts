@@ -1,5 +1,6 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
 
+// #region conv2d
 /**
  * Course §8, the convolution layer (a cross-correlation: the kernel is not flipped). With
  * Ci/G input and Co/G output channels per group, output channel o reads the channels of its group
@@ -40,3 +41,4 @@ export function conv2dReference(x: FloatArray, w: FloatArray, y: FloatArray, g: 
     }
   }
 }
+// #endregion conv2d
