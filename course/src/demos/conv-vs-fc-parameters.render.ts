@@ -43,7 +43,12 @@ ${sides.map((s) => `| ${s.side} | ${n(s.conv)} | ${n(s.fc)} |`).join('\n')}
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'side', type: 'quantitative', scale: { type: 'log', domain: [6, 256] }, title: 'image side (pixels)' },
+      x: {
+        field: 'side',
+        type: 'quantitative',
+        scale: { type: 'log', domain: [6, 256] },
+        title: 'image side (pixels)',
+      },
       y: { field: 'parameters', type: 'quantitative', scale: { type: 'log' }, title: 'learnable parameters' },
       color: { field: 'layer', type: 'nominal', title: null, legend: { labelLimit: 300 } },
     },

@@ -6,6 +6,7 @@ import { Linear, zeros } from '@nabla/layers';
 import { GENERATED_DIR } from '../output.js';
 import { bySide, CASES, compare, linearParameterCount } from './conv-vs-fc-parameters.js';
 
+// #region counts-28
 test("28×28: a 1→16 3×3 'same' convolution has 160 learnables, the fully connected layer 9,847,040", () => {
   const r = compare(CASES[0]!);
   assert.deepEqual(r.outputShape, [16, 28, 28]);
@@ -16,7 +17,9 @@ test("28×28: a 1→16 3×3 'same' convolution has 160 learnables, the fully con
   assert.equal(r.fcParameters, 9_847_040);
   assert.equal(r.ratio, 61_544);
 });
+// #endregion counts-28
 
+// #region counts-227
 test("227×227: AlexNet's conv1 has 34,944 learnables, the fully connected layer 44,892,355,200", () => {
   const r = compare(CASES[1]!);
   assert.deepEqual(r.outputShape, [96, 55, 55]);
@@ -27,6 +30,7 @@ test("227×227: AlexNet's conv1 has 34,944 learnables, the fully connected layer
   assert.equal(r.fcParameters, 44_892_355_200);
   assert.ok(r.ratio > 1.28e6 && r.ratio < 1.29e6, `ratio ${r.ratio}`);
 });
+// #endregion counts-227
 
 test('the Linear count used beyond memory equals what Linear layers hold, at several sizes', () => {
   for (const [i, o] of [

@@ -17,10 +17,12 @@ import {
 const inRange = (values: number[], low: number, high: number) =>
   values.every((v) => Number.isInteger(v) && v >= low && v <= high);
 
+// #region recorded-demo
 test('a recorded page load of the cs231n demo: Nabla computes the output volume the demo showed', () => {
   assert.deepEqual(convVolume(RECORDED_DEMO), RECORDED_DEMO.output);
   assert.deepEqual(explicitVolume(RECORDED_DEMO), RECORDED_DEMO.output);
 });
+// #endregion recorded-demo
 
 test('conv2d with bias (stride 2, padding 1) equals the explicit padded sum on random draws', () => {
   const g = new Random(7);
@@ -32,6 +34,7 @@ test('conv2d with bias (stride 2, padding 1) equals the explicit padded sum on r
   }
 });
 
+// #region search-exact
 test('the seeded search reproduces its targets exactly, within the demo ranges', () => {
   for (const target of [hiddenTarget(), RECORDED_DEMO.output]) {
     const found = searchVolume(target, { seed: 1 });
@@ -43,6 +46,7 @@ test('the seeded search reproduces its targets exactly, within the demo ranges',
     assert.deepEqual(found.bias, [1, 0]);
   }
 });
+// #endregion search-exact
 
 test('a target outside the bounds is reported as not found, never faked', () => {
   assert.deepEqual(cellBounds(), [

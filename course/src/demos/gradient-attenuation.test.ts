@@ -14,22 +14,28 @@ const RELU_FACTOR = 5;
 /** The sigmoid's falls below this fraction of it: more than eight orders of magnitude. */
 const SIGMOID_FLOOR = 1e-8;
 
+// #region sigmoid-attenuates
 test("20 sigmoid layers (Glorot): the first layer's gradient falls by orders of magnitude", () => {
   const r = depthRatios(attenuation(SMALL));
   assert.ok(r.sigmoid < SIGMOID_FLOOR, `sigmoid ratio ${r.sigmoid}`);
 });
+// #endregion sigmoid-attenuates
 
+// #region relu-bounded
 test("20 ReLU layers (He): the first layer's gradient stays within a bounded factor", () => {
   const r = depthRatios(attenuation(SMALL));
   assert.ok(r.relu > 1 / RELU_FACTOR && r.relu < RELU_FACTOR, `ReLU ratio ${r.relu}`);
   // tanh sits between: it shrinks, but by less than one order of magnitude over 20 layers here.
   assert.ok(r.tanh > 0.1 && r.tanh < 1, `tanh ratio ${r.tanh}`);
 });
+// #endregion relu-bounded
 
+// #region mutation
 test('the ReLU bound can fail: put sigmoids into the He network and it does', () => {
   const mutated = depthRatios(attenuation({ ...SMALL, layerOverride: { relu: () => new Sigmoid() } }));
   assert.ok(!(mutated.relu > 1 / RELU_FACTOR && mutated.relu < RELU_FACTOR), `mutated ratio ${mutated.relu}`);
 });
+// #endregion mutation
 
 test('the first-layer gradient norm is seeded: the same seed gives the same number', () => {
   const a = firstLayerGradientNorm('tanh', 3, 9, FULL);

@@ -2,7 +2,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { DemoOutput } from '../output.js';
 import { gradientTable, PLOT_Z, TABLE_Z, trainFromSaturation } from './saturated-sigmoid-loss.js';
 
-const e = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(5))) : v.toExponential(2));
+const e = (v: number) =>
+  Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(5))) : v.toExponential(2);
 
 export async function render(): Promise<DemoOutput> {
   const table = gradientTable(TABLE_Z);

@@ -7,6 +7,7 @@ import { closedForm, gradientTable, PLOT_Z, TABLE_Z, trainFromSaturation } from 
 
 const close = (a: number, b: number, rtol = 1e-10) => Math.abs(a - b) <= rtol * Math.abs(b) + 1e-15;
 
+// #region closed-forms
 test("autograd's ∂L/∂z equals the closed forms (y − t)·σ′(z) and σ(z) − t, for t = 1 and t = 0", () => {
   for (const t of [1, 0]) {
     for (const row of gradientTable(PLOT_Z, t)) {
@@ -21,7 +22,9 @@ test("autograd's ∂L/∂z equals the closed forms (y − t)·σ′(z) and σ(z)
     }
   }
 });
+// #endregion closed-forms
 
+// #region saturated
 test('saturated on the wrong side (t = 1, z = −10): the quadratic gradient vanishes, cross-entropy’s does not', () => {
   const [row] = gradientTable([-10]);
   assert.ok(Math.abs(row!.quadraticGradient) < 1e-4, `quadratic ${row!.quadraticGradient}`);
@@ -34,7 +37,9 @@ test('saturated on the wrong side (t = 1, z = −10): the quadratic gradient van
     assert.ok(Math.abs(rows[k]!.quadraticGradient) > Math.abs(rows[k - 1]!.quadraticGradient));
   for (const r of rows) assert.ok(r.crossEntropyGradient < -0.99);
 });
+// #endregion saturated
 
+// #region training
 test('training from z = −10: quadratic barely moves, cross-entropy recovers', () => {
   const q = trainFromSaturation('quadratic', 50);
   const c = trainFromSaturation('crossEntropy', 50);
@@ -44,6 +49,7 @@ test('training from z = −10: quadratic barely moves, cross-entropy recovers', 
   assert.ok(c.y.at(-1)! > 0.9, `CE y = ${c.y.at(-1)}`);
   assert.ok(c.y.findIndex((y) => y > 0.5) <= 10);
 });
+// #endregion training
 
 test('the committed docs/generated/saturated-sigmoid-loss.json matches a fresh run', () => {
   const committed = JSON.parse(readFileSync(join(GENERATED_DIR, 'saturated-sigmoid-loss.json'), 'utf8')) as {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { GENERATED_DIR } from '../output.js';
 import { evaluateShownSum, formatSum, ufldlConvolution } from './ufldl-convolution.js';
 
+// #region ufldl-output
 test("UFLDL's 5×5 image ⋆ [[1,0,1],[0,1,0],[1,0,1]] gives UFLDL's convolved feature, via Nabla's conv2d", () => {
   const { output } = ufldlConvolution();
   assert.deepEqual(output, [
@@ -13,7 +14,9 @@ test("UFLDL's 5×5 image ⋆ [[1,0,1],[0,1,0],[1,0,1]] gives UFLDL's convolved f
     [2, 3, 4],
   ]);
 });
+// #endregion ufldl-output
 
+// #region ufldl-sums
 test('each output cell, shown as the sum it is, adds up to the cell conv2d computed', () => {
   const { cells, output } = ufldlConvolution();
   assert.equal(cells.length, 9);
@@ -26,6 +29,7 @@ test('each output cell, shown as the sum it is, adds up to the cell conv2d compu
   // The top-left cell as UFLDL draws it: the filter over the image's top-left 3×3 patch.
   assert.equal(formatSum(cells[0]!), '1·1 + 1·0 + 1·1 + 0·0 + 1·1 + 1·0 + 0·1 + 0·0 + 1·1 = 4');
 });
+// #endregion ufldl-sums
 
 test('the committed docs/generated/ufldl-convolution.json matches a fresh run', () => {
   const committed = JSON.parse(readFileSync(join(GENERATED_DIR, 'ufldl-convolution.json'), 'utf8')) as {

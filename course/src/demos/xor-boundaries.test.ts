@@ -8,6 +8,7 @@ import { trainHiddenLayer, trainNeuron, XOR_FULL } from './xor-boundaries.js';
 // A shorter run than the page's (2,000 gradient steps instead of 10,000) on a coarse grid.
 const SMALL = { ...XOR_FULL, maxIterations: 2_000, grid: 5 };
 
+// #region xor-neuron
 test('a single neuron cannot get XOR: at most 3 of 4 points, over several seeds', () => {
   for (const seed of [0, 1, 2, 3]) {
     const r = trainNeuron({ ...SMALL, seed });
@@ -16,7 +17,9 @@ test('a single neuron cannot get XOR: at most 3 of 4 points, over several seeds'
     assert.ok(r.loss > 0.12, `seed ${seed}: loss ${r.loss}`);
   }
 });
+// #endregion xor-neuron
 
+// #region xor-hidden
 test('one hidden layer gets all four points, with a small loss', () => {
   for (const seed of [0, 1]) {
     const r = trainHiddenLayer({ ...SMALL, seed });
@@ -25,6 +28,7 @@ test('one hidden layer gets all four points, with a small loss', () => {
     assert.ok(r.loss < r.initialLoss);
   }
 });
+// #endregion xor-hidden
 
 test("the boundaries: the hidden layer's grid holds both classes in two regions, the neuron's is flat", () => {
   const neuron = trainNeuron({ ...SMALL, grid: 21 });

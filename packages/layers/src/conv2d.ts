@@ -69,6 +69,7 @@ export class Conv2d extends Module {
         `groups ${this.groups} must divide both inChannels ${inChannels} and outChannels ${outChannels}`,
       );
     }
+    // #region conv2d-parameters
     const [kh, kw] = this.kernelSize;
     // Glorot fans per group, as Matlab computes them: channels × kh × kw (the same as PyTorch's when groups = 1).
     const fans = {
@@ -85,6 +86,7 @@ export class Conv2d extends Module {
     );
     this.registerParameter('weight', weight);
     this.registerParameter('bias', bias);
+    // #endregion conv2d-parameters
   }
 
   /** The filters W, [C_out, C_in / groups, kh, kw]. */

@@ -24,6 +24,7 @@ export class Linear extends Module {
     super('Linear');
     this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
     this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
+    // #region linear-parameters
     const { weight, bias } = makeWeightAndBias(
       'Linear',
       [outFeatures, inFeatures],
@@ -34,6 +35,7 @@ export class Linear extends Module {
     );
     this.registerParameter('weight', weight);
     this.registerParameter('bias', bias);
+    // #endregion linear-parameters
   }
 
   /** The weights W, [outFeatures, inFeatures]. */

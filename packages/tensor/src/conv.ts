@@ -76,6 +76,7 @@ export function conv2dGeometry(
       `filter ${formatShape(filterShape)} expects ${filterIn * groups} input channels (${filterIn} × ${groups} groups), input ${formatShape(inputShape)} has ${inChannels}`,
     );
   }
+  // #region output-size
   const [strideHeight, strideWidth] = pair(op, 'stride', options.stride, 1, 1);
   const [padHeight, padWidth] = pair(op, 'padding', options.padding, 0, 0);
   const [dilationHeight, dilationWidth] = pair(op, 'dilation', options.dilation, 1, 1);
@@ -83,6 +84,7 @@ export function conv2dGeometry(
     Math.floor((inHeight + 2 * padHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight) + 1;
   const outWidth =
     Math.floor((inWidth + 2 * padWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth) + 1;
+  // #endregion output-size
   if (outHeight < 1 || outWidth < 1 || kernelHeight < 1 || kernelWidth < 1) {
     throw new ShapeError(
       op,

@@ -21,6 +21,7 @@ const f64 = (v: nd.NestedArray, requiresGrad = true) => variable(v, { dtype: 'fl
 const near = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
+// #region cross-entropy-gradient
 test('crossEntropy equals −log softmax at the label, and its gradient is (softmax − onehot)/N', () => {
   const z = [
     [1, 2, 3],
@@ -36,6 +37,7 @@ test('crossEntropy equals −log softmax at the label, and its gradient is (soft
     for (const [c, p] of row.entries()) near(logits.grad!.get(n, c), (p - (c === labels[n] ? 1 : 0)) / 2);
   });
 });
+// #endregion cross-entropy-gradient
 
 test('crossEntropy takes labels as an int32 NDArray and one-hot probabilities alike', () => {
   fc.assert(
@@ -162,6 +164,7 @@ test('mseLoss is the mean of (y − ŷ)² over every element', () => {
   assert.deepEqual(p.grad!.toArray(), [0, 0.5, 1, 2]);
 });
 
+// #region bce-sigmoid-vs-logits
 test('binaryCrossEntropy on σ(z) equals binaryCrossEntropyWithLogits on z, value and gradient', () => {
   fc.assert(
     fc.property(
@@ -187,6 +190,7 @@ test('binaryCrossEntropy on σ(z) equals binaryCrossEntropyWithLogits on z, valu
   near(binaryCrossEntropy(f64([0]), nd.tensor([1], 'float64')).item(), 100);
   near(binaryCrossEntropyWithLogits(f64([-800]), nd.tensor([1], 'float64')).item(), 800);
 });
+// #endregion bce-sigmoid-vs-logits
 
 test('crossEntropy refuses labels in a float typed array by name, rather than failing inside', () => {
   const logits = variable(

@@ -15,6 +15,7 @@ export interface LossOptions {
 /** Class labels (int32 [N]) or target probabilities ([N, C], a Tensor when they need a gradient too). */
 export type CrossEntropyTarget = Int32Array | NDArray | Tensor;
 
+// #region cross-entropy
 /**
  * Course: softmax output and cross-entropy cost, fused. For logits z [N, C] and targets t (one-hot
  * rows for labels): L = −Σ_c t_c log softmax(z)_c, so ∂L/∂z_j = softmax(z)_j · Σ_c t_c − t_j
@@ -49,6 +50,7 @@ export function crossEntropy(logits: Tensor, target: CrossEntropyTarget, options
     return [nd.mul(dz, s), probs ? nd.neg(nd.mul(logp, s)) : null];
   });
 }
+// #endregion cross-entropy
 
 /**
  * Course: the quadratic cost of one example, J = ½‖y − ŷ‖², summed over the non-batch axes of the
@@ -86,6 +88,7 @@ export function mseLoss(prediction: Tensor, target: Tensor | NDArray, options: L
   });
 }
 
+// #region binary-cross-entropy
 /**
  * Binary cross-entropy of probabilities p against targets t: ℓ = −(t log p + (1 − t) log(1 − p)),
  * each log clamped at −100 as PyTorch does. ∂ℓ/∂p = (p − t) / (p(1 − p)), ∂ℓ/∂t = log(1 − p) − log p.
@@ -109,7 +112,9 @@ export function binaryCrossEntropy(
     return [nd.mul(dp, s), nd.mul(nd.sub(log1mP, logP), s)];
   });
 }
+// #endregion binary-cross-entropy
 
+// #region bce-with-logits
 /**
  * Binary cross-entropy on logits z, with p = σ(z) fused in: ℓ = max(z, 0) − z·t + log(1 + e^−|z|),
  * which never overflows. ∂ℓ/∂z = σ(z) − t, ∂ℓ/∂t = −z.
@@ -131,6 +136,7 @@ export function binaryCrossEntropyWithLogits(
     return [nd.mul(nd.sub(nd.sigmoid(z), t.data), s), nd.mul(nd.neg(z), s)];
   });
 }
+// #endregion bce-with-logits
 
 function checkReduction(op: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? 'mean';

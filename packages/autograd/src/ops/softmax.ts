@@ -1,6 +1,7 @@
 import * as nd from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+// #region softmax
 /**
  * Course: softmax(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ. Its Jacobian is diag(y) − y yᵀ, so the vector-Jacobian
  * product is dz = y ⊙ (dy − Σⱼ dyⱼ yⱼ).
@@ -9,6 +10,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const y = nd.softmax(x.data, axis);
   return fromOp('softmax', [x], y, (dy) => [nd.mul(y, nd.sub(dy, nd.sum(nd.mul(dy, y), axis, true)))]);
 }
+// #endregion softmax
 
 /** log softmax(z)ᵢ = zᵢ − log Σⱼ e^zⱼ; dz = dy − softmax(z) · Σⱼ dyⱼ. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {

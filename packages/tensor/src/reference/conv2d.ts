@@ -1,5 +1,4 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
-
 // #region conv2d
 /**
  * Course §8, the convolution layer (a cross-correlation: the kernel is not flipped). With

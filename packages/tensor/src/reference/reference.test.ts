@@ -54,6 +54,7 @@ test('matmul by hand, in all four transposes', () => {
   assert.deepEqual([...out], [58, 64, 139, 154]);
 });
 
+// #region conv2d-by-hand
 test('conv2d by hand: a 2×2 kernel with stride 1, padding 1 on a 2×2 image', () => {
   const g: Conv2dGeometry = {
     batch: 1,
@@ -78,6 +79,7 @@ test('conv2d by hand: a 2×2 kernel with stride 1, padding 1 on a 2×2 image', (
   // y[i,j] = Σ w[u,v]·x[i+u−1, j+v−1]: the corner sees only x[0,0] under w[1,1], and so on.
   assert.deepEqual([...y], [1000, 2100, 200, 3010, 4321, 402, 30, 43, 4]);
 });
+// #endregion conv2d-by-hand
 
 test('the convolution gradients are the adjoints of the convolution, and conv2d is im2col then matmul', () => {
   fc.assert(
