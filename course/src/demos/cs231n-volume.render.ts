@@ -16,7 +16,7 @@ function slices(name: string, volume: number[][][]): string {
   return volume
     .map(
       (plane, c) =>
-        `${name}[:,:,${c}]<br>${plane.map((row) => row.map((v) => String(v).padStart(2)).join(' ')).join('<br>')}`,
+        `${name}[:,:,${c}]<br>${plane.map((row) => row.map((v) => String(v).padStart(2, '\u2007')).join('\u2007')).join('<br>')}`,
     )
     .join('<br><br>');
 }

@@ -21,9 +21,21 @@ function panel(r: TrainedClassifier): TopLevelSpec {
         data: { values: r.grid.map((q) => ({ ...q, x1e: q.x1 + step, x2e: q.x2 + step })) },
         mark: 'rect',
         encoding: {
-          x: { field: 'x1', type: 'quantitative', title: 'x₁', scale: { domain: [-0.5, 1.5 + step] } },
+          x: {
+            field: 'x1',
+            type: 'quantitative',
+            title: 'x₁',
+            scale: { domain: [-0.5, 1.5 + step], nice: false },
+            axis: { values: [-0.5, 0, 0.5, 1, 1.5] },
+          },
           x2: { field: 'x1e' },
-          y: { field: 'x2', type: 'quantitative', title: 'x₂', scale: { domain: [-0.5, 1.5 + step] } },
+          y: {
+            field: 'x2',
+            type: 'quantitative',
+            title: 'x₂',
+            scale: { domain: [-0.5, 1.5 + step], nice: false },
+            axis: { values: [-0.5, 0, 0.5, 1, 1.5] },
+          },
           y2: { field: 'x2e' },
           color: {
             field: 'p',
