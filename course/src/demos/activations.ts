@@ -46,7 +46,10 @@ export function activations(range = 5, stepsPerUnit = 10): Activations {
 }
 
 /** The course's closed forms, for the test and the table: f′ written from f. */
-export const closedForms: Record<ActivationCurve['name'], { f: (z: number) => number; df: (z: number) => number }> = {
+export const closedForms: Record<
+  ActivationCurve['name'],
+  { f: (z: number) => number; df: (z: number) => number }
+> = {
   sigmoid: {
     f: (z) => 1 / (1 + Math.exp(-z)),
     df: (z) => {

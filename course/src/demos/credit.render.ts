@@ -9,12 +9,18 @@ export function creditFigures() {
   const { provenance, ...results } = creditResults();
   return {
     data: creditData(data),
-    results: { ...results, source: 'docs/results/credit.json', commit: provenance.commit, date: provenance.date },
+    results: {
+      ...results,
+      source: 'docs/results/credit.json',
+      commit: provenance.commit,
+      date: provenance.date,
+    },
     applicant: applicantEncoding(data),
   };
 }
 
-const pct = (v: { mean: number; std: number }) => `${(v.mean * 100).toFixed(1)} ± ${(v.std * 100).toFixed(1)}%`;
+const pct = (v: { mean: number; std: number }) =>
+  `${(v.mean * 100).toFixed(1)} ± ${(v.std * 100).toFixed(1)}%`;
 
 /** `pnpm --filter @nabla/course render credit`: the data (credit-data) and the example solved (credit). */
 export async function render(): Promise<DemoOutput[]> {
@@ -28,7 +34,8 @@ export async function render(): Promise<DemoOutput[]> {
     '| application | age | duration (months) | amount (DM) | purpose | outcome |',
     '|---:|---:|---:|---:|---|---|',
     ...d.firstRows.map(
-      (r, i) => `| ${i + 1} | ${r.age} | ${r.duration} | ${r.creditAmount.toLocaleString('en-US')} | ${r.purpose} | ${r.label} |`,
+      (r, i) =>
+        `| ${i + 1} | ${r.age} | ${r.duration} | ${r.creditAmount.toLocaleString('en-US')} | ${r.purpose} | ${r.label} |`,
     ),
   ].join('\n');
   const r = f.results;
@@ -49,9 +56,7 @@ export async function render(): Promise<DemoOutput[]> {
     '',
     '| attribute | value | meaning | how it was obtained |',
     '|---|---|---|---|',
-    ...Object.entries(a.row).map(
-      ([k, v]) => `| ${k} | ${v} | ${meaning(k, v)} | ${a.provenance[k] ?? ''} |`,
-    ),
+    ...Object.entries(a.row).map(([k, v]) => `| ${k} | ${v} | ${meaning(k, v)} | ${a.provenance[k] ?? ''} |`),
     '',
     `Encoded for the network (the encoder fitted on all ${d.applications.toLocaleString('en-US')} applications): ${a.features} inputs, ` +
       `${a.oneHot.length} of them one-hot 1s, and the standardized numbers ` +

@@ -11,7 +11,13 @@ test('the credit data: 1,000 applications, 20 attributes (7 numeric), 700 good a
   assert.deepEqual([d.applications, d.attributes, d.numeric.length, d.categorical], [1000, 20, 7, 13]);
   assert.deepEqual([d.good, d.bad], [700, 300]);
   assert.deepEqual(d.cost, { badApproved: 5, goodRejected: 1 });
-  assert.deepEqual(d.firstRows[0], { age: 67, duration: 6, creditAmount: 1169, purpose: 'A43', label: 'good' });
+  assert.deepEqual(d.firstRows[0], {
+    age: 67,
+    duration: 6,
+    creditAmount: 1169,
+    purpose: 'A43',
+    label: 'good',
+  });
 });
 
 test("the course's applicant: six attributes from the course, the rest assumed; 63 encoded inputs", () => {
@@ -44,7 +50,8 @@ test('the figures shown are those of docs/results/credit.json: beats always-appr
 });
 
 test('the committed docs/generated/credit*.json hold what a fresh run computes', () => {
-  const read = (stem: string) => JSON.parse(readFileSync(join(GENERATED_DIR, `${stem}.json`), 'utf8')).figures;
+  const read = (stem: string) =>
+    JSON.parse(readFileSync(join(GENERATED_DIR, `${stem}.json`), 'utf8')).figures;
   const f = JSON.parse(JSON.stringify(creditFigures()));
   assert.deepEqual(read('credit-data'), f.data);
   assert.deepEqual(read('credit'), { results: f.results, applicant: f.applicant });

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import {
   GERMAN_CREDIT_ATTRIBUTES,
   GERMAN_CREDIT_COST,
-  germanCreditColumns,
   type GermanCredit,
+  germanCreditColumns,
   TabularEncoder,
   type TabularRow,
 } from '@nabla/data';
@@ -55,7 +55,9 @@ export function creditData(data: GermanCredit = loadGermanCredit()) {
  */
 export function applicantEncoding(data: GermanCredit = loadGermanCredit()) {
   const { row, provenance } = applicantToRow(courseApplicant, data.rows);
-  const encoder = new TabularEncoder(germanCreditColumns()).fit(data.rows as unknown as readonly TabularRow[]);
+  const encoder = new TabularEncoder(germanCreditColumns()).fit(
+    data.rows as unknown as readonly TabularRow[],
+  );
   const encoded = Array.from(encoder.transform([row as unknown as TabularRow]).values());
   const names = encoder.featureNames;
   const numeric = GERMAN_CREDIT_ATTRIBUTES.filter((a) => a.kind === 'numeric').map((a) => ({

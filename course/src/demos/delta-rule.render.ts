@@ -2,7 +2,8 @@ import type { DemoOutput } from '../output.js';
 import { deltaRule, layerTwoWays, network } from './delta-rule.js';
 
 const v = (values: number[]) => `(${values.map((x) => Number(x.toPrecision(5))).join(', ')})`;
-const m = (rows: number[][]) => `[${rows.map((r) => r.map((x) => Number(x.toPrecision(5))).join(' ')).join('; ')}]`;
+const m = (rows: number[][]) =>
+  `[${rows.map((r) => r.map((x) => Number(x.toPrecision(5))).join(' ')).join('; ')}]`;
 
 /** Everything the demo computes (compared with the committed JSON by the test). */
 export const deltaRuleFigures = () => ({ network, layer: layerTwoWays(), backprop: deltaRule() });

@@ -34,8 +34,14 @@ export function layerTwoWays(n = network) {
     return neuron.forward(x).item();
   });
   const W = variable(n.W1, { dtype: 'float64' });
-  const b = variable(n.b1.map((v) => [v]), { dtype: 'float64' });
-  const column = variable(n.x.map((v) => [v]), { dtype: 'float64' });
+  const b = variable(
+    n.b1.map((v) => [v]),
+    { dtype: 'float64' },
+  );
+  const column = variable(
+    n.x.map((v) => [v]),
+    { dtype: 'float64' },
+  );
   const vectorForm = Array.from(sigmoid(add(matmul(W, column), b)).data.values());
   return { byNeuron, vectorForm };
 }
@@ -65,7 +71,10 @@ export function deltaRule(n = network) {
   const b1 = variable(n.b1, { requiresGrad: true, dtype: 'float64' });
   const W2 = variable(n.W2, { requiresGrad: true, dtype: 'float64' });
   const b2 = variable(n.b2, { requiresGrad: true, dtype: 'float64' });
-  const x = variable(n.x.map((v) => [v]), { dtype: 'float64' });
+  const x = variable(
+    n.x.map((v) => [v]),
+    { dtype: 'float64' },
+  );
   const a2t = sigmoid(add(matmul(W1, x), reshape(b1, [-1, 1])));
   const a3t = sigmoid(add(matmul(W2, a2t), reshape(b2, [-1, 1])));
   const loss = quadraticLoss(reshape(a3t, [1, -1]), nd.tensor([n.y], 'float64'));

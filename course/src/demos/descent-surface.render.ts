@@ -42,7 +42,13 @@ export async function render(): Promise<DemoOutput> {
   const f = descentSurfaceFigures();
   const dw = (W[1] - W[0]) / STEPS / 2;
   const db = (B[1] - B[0]) / STEPS / 2;
-  const cells = f.surface.map((c) => ({ w0: c.w - dw, w1: c.w + dw, b0: c.b - db, b1: c.b + db, loss: c.loss }));
+  const cells = f.surface.map((c) => ({
+    w0: c.w - dw,
+    w1: c.w + dw,
+    b0: c.b - db,
+    b1: c.b + db,
+    loss: c.loss,
+  }));
   const ends = [
     { w: f.start.w, b: f.start.b, label: `start, J = ${f.start.loss.toFixed(3)}` },
     { w: f.end.w, b: f.end.b, label: `converged after ${f.iterations} steps, J = ${f.end.loss.toFixed(4)}` },
@@ -57,9 +63,19 @@ export async function render(): Promise<DemoOutput> {
         data: { values: cells },
         mark: 'rect',
         encoding: {
-          x: { field: 'w0', type: 'quantitative', title: 'w', scale: { domain: [W[0] - dw, W[1] + dw], nice: false } },
+          x: {
+            field: 'w0',
+            type: 'quantitative',
+            title: 'w',
+            scale: { domain: [W[0] - dw, W[1] + dw], nice: false },
+          },
           x2: { field: 'w1' },
-          y: { field: 'b0', type: 'quantitative', title: 'b', scale: { domain: [B[0] - db, B[1] + db], nice: false } },
+          y: {
+            field: 'b0',
+            type: 'quantitative',
+            title: 'b',
+            scale: { domain: [B[0] - db, B[1] + db], nice: false },
+          },
           y2: { field: 'b1' },
           color: { field: 'loss', type: 'quantitative', title: 'J', scale: { scheme: 'viridis' } },
         },

@@ -24,8 +24,18 @@ function neuronAt(w: number, b: number): Neuron {
   return neuron;
 }
 
-const input = () => new Tensor(nd.tensor(points.x.map((v) => [v]), 'float64'));
-const target = () => nd.tensor(points.y.map((v) => [v]), 'float64');
+const input = () =>
+  new Tensor(
+    nd.tensor(
+      points.x.map((v) => [v]),
+      'float64',
+    ),
+  );
+const target = () =>
+  nd.tensor(
+    points.y.map((v) => [v]),
+    'float64',
+  );
 
 /** J(w, b), through the library's Neuron and quadraticLoss. */
 export function lossAt(w: number, b: number): number {

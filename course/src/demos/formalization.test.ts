@@ -6,8 +6,11 @@ import { GENERATED_DIR } from '../output.js';
 import { learnTarget, target } from './formalization.js';
 import { formalizationFigures } from './formalization.render.js';
 
+// One run of the demo serves every test (it is the slowest part: ~15,000 descent steps).
+const figures = formalizationFigures();
+
 test('A picks g from H using D only; g ≈ f, and closer off D with more data', () => {
-  const runs = formalizationFigures();
+  const runs = figures;
   for (const r of runs) {
     assert.equal(r.reason, 'lossChange', `N = ${r.n} stopped by ${r.reason}`);
     assert.equal(r.inSampleError, 0, `N = ${r.n}: g misclassifies D`);
@@ -26,5 +29,5 @@ test('the target labels the data and nothing else: D changes with the seed, f do
 
 test('the committed docs/generated/formalization.json holds what a fresh run computes', () => {
   const committed = JSON.parse(readFileSync(join(GENERATED_DIR, 'formalization.json'), 'utf8'));
-  assert.deepEqual(committed.figures, JSON.parse(JSON.stringify({ runs: formalizationFigures() })));
+  assert.deepEqual(committed.figures, JSON.parse(JSON.stringify({ runs: figures })));
 });

@@ -33,7 +33,10 @@ export function learnTarget(options: { n?: number; fresh?: number; seed?: number
   const D = drawData(n, generator);
   const g = new Neuron(2, { activation: 'sigmoid', generator }).to('float64');
   const x = new Tensor(nd.tensor(D.x, 'float64'));
-  const y = nd.tensor(D.y.map((v) => [v]), 'float64');
+  const y = nd.tensor(
+    D.y.map((v) => [v]),
+    'float64',
+  );
   const result = minimize(() => quadraticLoss(g.forward(x), y), g.parameters(), {
     lr: 2,
     tolerance: 1e-7,

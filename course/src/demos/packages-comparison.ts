@@ -4,7 +4,9 @@ import { lenet } from '@nabla/models';
 import { Random } from '@nabla/tensor';
 
 const results = (name: string) =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../../../docs/results/${name}.json`, import.meta.url)), 'utf8')) as {
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../../../docs/results/${name}.json`, import.meta.url)), 'utf8'),
+  ) as {
     provenance: { command: string; commit: string; backend: string; date: string };
     recipe: Record<string, unknown>;
     testAccuracy: { mean: number; std: number };

@@ -22,7 +22,10 @@ test('2×2/2 pooling: max keeps each window’s largest value and routes the gra
     [0, 0, 1, 0],
     [0, 1, 0, 0],
   ]);
-  assert.deepEqual(average.dx, Array.from({ length: 4 }, () => [0.25, 0.25, 0.25, 0.25]));
+  assert.deepEqual(
+    average.dx,
+    Array.from({ length: 4 }, () => [0.25, 0.25, 0.25, 0.25]),
+  );
 });
 
 test('batch norm: each feature has mean 0 and variance σ²/(σ² + ε) after, whatever its scale before', () => {

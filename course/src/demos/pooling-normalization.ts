@@ -1,12 +1,4 @@
-import {
-  avgPool2d,
-  batchNorm,
-  dropout,
-  localResponseNorm,
-  maxPool2d,
-  sum,
-  variable,
-} from '@nabla/autograd';
+import { avgPool2d, batchNorm, dropout, localResponseNorm, maxPool2d, sum, variable } from '@nabla/autograd';
 import * as nd from '@nabla/tensor';
 import { Random } from '@nabla/tensor';
 
@@ -19,7 +11,9 @@ export const image = [
 ];
 
 const grid = (values: ArrayLike<number>, width: number) =>
-  Array.from({ length: values.length / width }, (_, i) => Array.from(values).slice(i * width, (i + 1) * width));
+  Array.from({ length: values.length / width }, (_, i) =>
+    Array.from(values).slice(i * width, (i + 1) * width),
+  );
 
 /**
  * 2×2 max and average pooling with stride 2 (LeNet's pooling) through the autograd ops, and where
@@ -54,7 +48,10 @@ const columnStats = (rows: number[][], c: number) => {
 /** Batch normalization in training mode with γ = 1, β = 0, ε = 1e-5: each feature's mean and variance before and after. */
 export function batchNormalization(eps = 1e-5) {
   const x = variable(batch, { dtype: 'float64' });
-  const y = batchNorm(x, null, null, nd.zeros([2], 'float64'), nd.ones([2], 'float64'), { training: true, eps });
+  const y = batchNorm(x, null, null, nd.zeros([2], 'float64'), nd.ones([2], 'float64'), {
+    training: true,
+    eps,
+  });
   const out = grid(y.data.values(), 2);
   return {
     eps,

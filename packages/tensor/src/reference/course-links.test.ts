@@ -24,7 +24,9 @@ test('the course walk shows every reference kernel, each named region a document
   const pages = readdirSync(walk).filter((f) => f.endsWith('.md'));
   const text = pages.map((f) => readFileSync(walk + f, 'utf8')).join('\n');
   const refs = [
-    ...text.matchAll(/(?:@source:\s*|\(src:)packages\/tensor\/src\/reference\/([\w-]+\.ts)(?:#([a-z0-9]+(?:-[a-z0-9]+)*))?/g),
+    ...text.matchAll(
+      /(?:@source:\s*|\(src:)packages\/tensor\/src\/reference\/([\w-]+\.ts)(?:#([a-z0-9]+(?:-[a-z0-9]+)*))?/g,
+    ),
   ];
   assert.ok(refs.length >= 15, `found ${refs.length} references to reference kernels`);
   const linked = new Set<string>();
