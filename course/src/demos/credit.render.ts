@@ -22,22 +22,11 @@ export function creditFigures() {
 const pct = (v: { mean: number; std: number }) =>
   `${(v.mean * 100).toFixed(1)} ± ${(v.std * 100).toFixed(1)}%`;
 
-/** `pnpm --filter @nabla/course render credit`: the data (credit-data) and the example solved (credit). */
-export async function render(): Promise<DemoOutput[]> {
+/** `pnpm --filter @nabla/course render credit`: the example solved (the data is `credit-data`). */
+export async function render(): Promise<DemoOutput> {
   const f = creditFigures();
   const d = f.data;
-  const dataMarkdown = [
-    `German Credit (Statlog, UCI): **${d.applications.toLocaleString('en-US')} past applications**, each with ${d.attributes} attributes ` +
-      `(${d.numeric.length} numbers: ${d.numeric.join(', ')}; ${d.categorical} coded categories such as the checking account, the credit history, the purpose) ` +
-      `and what happened: **${d.good} good** customers, **${d.bad} bad**. A bad customer approved costs ${d.cost.badApproved}, a good one rejected ${d.cost.goodRejected}.`,
-    '',
-    '| application | age | duration (months) | amount (DM) | purpose | outcome |',
-    '|---:|---:|---:|---:|---|---|',
-    ...d.firstRows.map(
-      (r, i) =>
-        `| ${i + 1} | ${r.age} | ${r.duration} | ${r.creditAmount.toLocaleString('en-US')} | ${r.purpose} | ${r.label} |`,
-    ),
-  ].join('\n');
+
   const r = f.results;
   const a = f.applicant;
   const meaning = (key: string, value: unknown) =>
@@ -68,8 +57,9 @@ export async function render(): Promise<DemoOutput[]> {
       r.applicant.map((x) => `**${x.decision}** at threshold ${x.threshold.toFixed(3)}`).join(', ') +
       '.',
   ].join('\n');
-  return [
-    { name: 'credit-data', figures: d, markdown: dataMarkdown },
-    { name: 'credit', figures: { results: f.results, applicant: f.applicant }, markdown: creditMarkdown },
-  ];
+  return {
+    name: 'credit',
+    figures: { results: f.results, applicant: f.applicant },
+    markdown: creditMarkdown,
+  };
 }
