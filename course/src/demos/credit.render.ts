@@ -32,7 +32,7 @@ export async function render(): Promise<DemoOutput> {
   const meaning = (key: string, value: unknown) =>
     GERMAN_CREDIT_ATTRIBUTES.find((attr) => attr.key === key)?.codes?.[String(value)] ?? '';
   const creditMarkdown = [
-    `**10-fold cross-validation** (from [docs/results/credit.json](../results/credit.json), written by example 4 at commit ${r.commit.slice(0, 7)} on ${r.date.slice(0, 10)}):`,
+    `**10-fold cross-validation** (from [docs/results/credit.json](src:docs/results/credit.json), written by example 4 at commit ${r.commit.slice(0, 7)} on ${r.date.slice(0, 10)}):`,
     '',
     '| | mean ± sd over 10 folds | always approve |',
     '|---|---:|---:|',

@@ -6,7 +6,7 @@ export async function render(): Promise<DemoOutput> {
   const f = packagesComparison();
   const acc = (a: { mean: number; std: number }) => `**${a.mean.toFixed(2)} ± ${a.std.toFixed(2)}%**`;
   const row = (label: string, s: typeof f.nabla) =>
-    `| ${label} | ${s.backend} | ${acc(s.testAccuracy)} | ${s.seeds.map((v) => v.toFixed(2)).join(', ')} | [${s.file.replace('docs/', '')}](../${s.file.replace('docs/', '')}) (${s.commit.slice(0, 7)}, ${s.date}) |`;
+    `| ${label} | ${s.backend} | ${acc(s.testAccuracy)} | ${s.seeds.map((v) => v.toFixed(2)).join(', ')} | [${s.file.replace('docs/', '')}](src:${s.file}) (${s.commit.slice(0, 7)}, ${s.date}) |`;
   const markdown = [
     "The course's LeNet, the course's recipe (3 epochs of 'sgdm', batch 128, learning rate 0.01, 7,500 training digits), official MNIST test set, seeds 0, 1, 2:",
     '',
