@@ -52,7 +52,7 @@ export async function writeDemoOutput(output: DemoOutput, command: string): Prom
   }
   const source = `<sub>Output of \`${command}\` at commit ${record.provenance.commit.slice(0, 7)}${
     record.provenance.dirty ? ' (uncommitted changes)' : ''
-  }, ${record.provenance.threads} thread(s), ${record.provenance.machine.cpu}; figures in [${output.name}.json](../generated/${output.name}.json).</sub>`;
+  }, ${record.provenance.threads} thread(s), ${record.provenance.machine.cpu}; figures in [${output.name}.json](src:docs/generated/${output.name}.json).</sub>`;
   write(`${output.name}.md`, `${output.markdown.trimEnd()}\n\n${source}\n`);
   return written;
 }

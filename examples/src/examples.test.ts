@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { trainSeparableNeuron } from './neuron-example.js';
 import { xorHiddenLayer, xorNeuron } from './xor-example.js';
 
+// #region example-1
 test('example 1: one sigmoid neuron reaches 100% on a separable set by full-batch GD until converged', () => {
   const { result, accuracy } = trainSeparableNeuron();
   assert.equal(accuracy, 1);
@@ -12,6 +13,7 @@ test('example 1: one sigmoid neuron reaches 100% on a separable set by full-batc
   for (let i = 1; i < h.length; i++) assert.ok(h[i]! <= h[i - 1]! + 1e-12, `loss rose at iteration ${i}`);
   assert.ok(h.at(-1)! < h[0]! / 10);
 });
+// #endregion example-1
 
 test('example 2: a single neuron cannot fit XOR; one hidden layer can', () => {
   for (const seed of [0, 1, 2]) {
@@ -38,6 +40,7 @@ test('example 3: mini-batch SGD and full-batch gradient descent both converge on
   assert.ok(mini!.epochs < full!.epochs, `mini-batch ${mini!.epochs} passes, full batch ${full!.epochs}`);
 });
 
+// #region example-4
 test('example 4: 10-fold cross-validated credit MLP beats always-approve (mean accuracy >= 74%) and decides the course applicant', async () => {
   const { loadGermanCredit } = await import('@nabla/data/node');
   const { applicantToRow, courseApplicant, crossValidateCredit, decideApplicant, trainCreditModel } =
@@ -60,6 +63,7 @@ test('example 4: 10-fold cross-validated credit MLP beats always-approve (mean a
   assert.ok(d.probability > 0 && d.probability < 1);
   assert.equal(d.decision, d.probability > 0.5 ? 'approve' : 'reject');
 });
+// #endregion example-4
 
 test("example 5 (short): the course LeNet on 2,000 real digits for 2 epochs, with Matlab's population statistics, classifies 1,000 official test digits at > 85%", async () => {
   const { loadMnist } = await import('@nabla/data/node');

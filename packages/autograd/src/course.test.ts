@@ -33,12 +33,14 @@ interface Activation {
   df: (z: number) => number;
 }
 
+// #region activations
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 const activations: Activation[] = [
   { name: 'sigmoid', op: sigmoid, f: sig, df: (z) => sig(z) * (1 - sig(z)) },
   { name: 'tanh', op: tanh, f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
   { name: 'ReLU', op: relu, f: (z) => Math.max(0, z), df: (z) => (z > 0 ? 1 : 0) },
 ];
+// #endregion activations
 
 const value = fc.double({ min: -2, max: 2, noNaN: true });
 const close = (actual: number, expected: number, what: string) =>
@@ -64,6 +66,7 @@ describe('the single neuron, L = ½(y − f(wᵀx + b))²', () => {
           value,
           value,
           ([x, w], b, y) => {
+            // #region neuron-gradient
             const wt = param(w);
             const bt = param([b]);
             const z = add(sum(mul(wt, variable(x, { dtype: 'float64' }))), bt);
@@ -77,6 +80,7 @@ describe('the single neuron, L = ½(y − f(wᵀx + b))²', () => {
             });
             close(bt.grad!.item(), delta, '∂L/∂b');
             close(loss.item(), 0.5 * (y - act.f(zv)) ** 2, 'L');
+            // #endregion neuron-gradient
           },
         ),
         { numRuns: 60 },
@@ -119,6 +123,7 @@ const matVec = (W: Matrix, a: number[]) => W.map((row) => row.reduce((s, wij, j)
 const matTVec = (W: Matrix, d: number[]) =>
   W[0]!.map((_, j) => W.reduce((s, row, i) => s + row[j]! * d[i]!, 0));
 
+// #region delta-rule-by-hand
 /**
  * Backpropagation exactly as the course writes it, for one example:
  *   z(l+1) = W(l) a(l) + b(l), a(l+1) = f(z(l+1));
@@ -141,6 +146,7 @@ function deltaRule(W: Matrix[], b: number[][], x: number[], y: number[], act: Ac
   const db = W.map((_, l) => delta[l + 1]!.slice());
   return { dW, db };
 }
+// #endregion delta-rule-by-hand
 
 describe('the delta rule on random multi-layer networks', () => {
   for (const act of activations) {

@@ -166,6 +166,7 @@ export class Tensor {
       }
       seed = gradient;
     }
+    // #region reverse-order
     const order = topologicalOrder(this);
     const grads = new Map<Tensor, NDArray>([[this, seed]]);
     for (let i = order.length - 1; i >= 0; i--) {
@@ -200,6 +201,7 @@ export class Tensor {
       });
       if (!options.retainGraph) node.free();
     }
+    // #endregion reverse-order
   }
 
   /** Set once backward() has released this node's graph (PyTorch's "Trying to backward through the graph a second time"). */

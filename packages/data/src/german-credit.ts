@@ -17,6 +17,7 @@ export interface GermanCreditAttribute {
   codes?: Readonly<Record<string, string>>;
 }
 
+// #region row
 /**
  * One application, attributes in german.doc's order; categorical ones keep their codes (e.g. 'A11').
  * A type, not an interface, so that it is a TabularRow (interfaces have no index signature).
@@ -63,6 +64,7 @@ export type GermanCreditRow = {
   /** A20: foreign worker (A201–A202). */
   foreignWorker: string;
 };
+// #endregion row
 
 /** The 20 attributes of german.doc, in file order, with their codes' meanings. */
 export const GERMAN_CREDIT_ATTRIBUTES: readonly GermanCreditAttribute[] = [
@@ -209,6 +211,7 @@ export const APPROVE = 1;
 /** The label of a rejected application (german.doc's class 2, bad). */
 export const REJECT = 0;
 
+// #region cost
 /**
  * german.doc's cost matrix, rows the actual class and columns the predicted one (1 good, 2 bad):
  * approving a bad customer costs 5, rejecting a good one costs 1, a right decision costs 0.
@@ -219,6 +222,7 @@ export const GERMAN_CREDIT_COST = {
   /** The cost of rejecting a good customer. */
   goodRejected: 1,
 } as const;
+// #endregion cost
 
 /**
  * The total cost of decisions under german.doc's cost matrix (labels and predictions: 1 approve,

@@ -56,6 +56,7 @@ export interface CreditModel {
   encoder: TabularEncoder;
 }
 
+// #region train-credit-model
 /**
  * Trains the approve / reject network: the encoder is fitted on the training rows only (means,
  * standard deviations), then an MLP with a softmax over {reject, approve} learns by 'sgdm'.
@@ -85,6 +86,7 @@ export async function trainCreditModel(
   net.classes = ['reject', 'approve'];
   return { net, encoder };
 }
+// #endregion train-credit-model
 
 /** Probability of "good customer, approve" for each row. */
 export function approvalProbabilities(model: CreditModel, rows: readonly GermanCreditRow[]): Float32Array {
@@ -131,12 +133,15 @@ export interface CrossValidationReport {
   recipe: CreditRecipe;
 }
 
+// #region cost-threshold
 /**
  * With costs c(bad approved) = 5 and c(good rejected) = 1, approving has the lower expected cost
  * when 5·(1 − p) < 1·p, i.e. p(approve) > 5/6: the Bayes decision threshold for this matrix.
  */
 export const COST_THRESHOLD = 5 / 6;
+// #endregion cost-threshold
 
+// #region cross-validate
 /** Stratified k-fold cross-validation of the credit MLP: accuracy, AUC and cost per fold. */
 export async function crossValidateCredit(
   data: GermanCredit,
@@ -176,6 +181,7 @@ export async function crossValidateCredit(
     recipe,
   };
 }
+// #endregion cross-validate
 
 /** The course's applicant, in the course's own terms. */
 export interface Applicant {

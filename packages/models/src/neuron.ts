@@ -35,6 +35,7 @@ export class Neuron extends Module {
     this.bias = this.registerParameter('bias', new Parameter(nd.zeros([1])));
   }
 
+  // #region forward
   forward(x: Tensor): Tensor {
     const d = this.weight.shape[0]!;
     if (x.ndim !== 2 || x.shape[1] !== d)
@@ -51,4 +52,5 @@ export class Neuron extends Module {
         return z;
     }
   }
+  // #endregion forward
 }

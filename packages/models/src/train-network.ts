@@ -79,6 +79,7 @@ export interface TrainNetworkExtras {
   onStop?: (snapshot: TrainingSnapshot, net: Network) => void | Promise<void>;
 }
 
+// #region signature
 /**
  * Matlab's trainNetwork(data, layers, options): mini-batch training of a classification (or
  * regression) network. Each iteration: a batch drawn from the epoch's shuffled order, the forward
@@ -98,6 +99,7 @@ export async function trainNetwork(
   /** What the run did: the history, counts, time and why it stopped. */
   info: TrainingInfo;
 }> {
+// #endregion signature
   selectExecutionEnvironment(options.executionEnvironment);
   const generator = new Random(options.seed);
   const net = layersOrNet instanceof Network ? layersOrNet : assembleNetwork(layersOrNet, { generator });

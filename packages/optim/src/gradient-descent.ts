@@ -25,7 +25,9 @@ export class GradientDescent extends Optimizer {
     return this.weightDecay;
   }
 
+  // #region update
   protected update({ theta, grad, lr, weightDecay }: ParameterUpdate): void {
     for (let k = 0; k < theta.length; k++) theta[k]! -= lr * (grad[k]! + weightDecay * theta[k]!);
   }
+  // #endregion update
 }

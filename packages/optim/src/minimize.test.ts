@@ -23,6 +23,7 @@ function quadratic() {
 }
 
 describe('minimize (full-batch gradient descent until converged)', () => {
+  // #region converges
   it('converges on a convex quadratic by the loss change and lands on the optimum', () => {
     const q = quadratic();
     const result = minimize(q.loss, [q.theta], {
@@ -39,6 +40,7 @@ describe('minimize (full-batch gradient descent until converged)', () => {
     for (let i = 1; i < result.lossHistory.length; i++)
       assert.ok(result.lossHistory[i]! <= result.lossHistory[i - 1]! + 1e-15);
   });
+  // #endregion converges
 
   it('stops on the gradient norm', () => {
     const q = quadratic();

@@ -51,6 +51,7 @@ export interface MinimizeResult {
   gradientNorm: number;
 }
 
+// #region minimize
 /**
  * The course's full-batch gradient descent, "repeat θ ← θ − α∇J(θ) until converged": each
  * iteration evaluates J and ∇J at the current θ, stops if ‖∇J‖ < gradientTolerance, if the loss
@@ -100,6 +101,7 @@ export function minimize(
     optimizer.step();
   }
 }
+// #endregion minimize
 
 /** ‖∇‖₂ over the trainable parameters' gradients. */
 function norm(params: OptimizableTensor[]): number {

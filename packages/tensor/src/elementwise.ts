@@ -247,6 +247,7 @@ export const reciprocal = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
     for (let i = 0; i < n; i++) o[i] = 1 / s[i]!;
   });
+// #region sigmoid
 /** Course: f(z) = 1 / (1 + e^−z), computed as e^z / (1 + e^z) for z < 0 so e^−z never overflows. */
 export const sigmoid = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {
@@ -259,6 +260,7 @@ export const sigmoid = (a: NDArray) =>
       }
     }
   });
+// #endregion sigmoid
 /** Course: f(z) = tanh(z) = (e^z − e^−z) / (e^z + e^−z). */
 export const tanh = (a: NDArray) =>
   map(a, floatType(a.dtype), (s, o, n) => {

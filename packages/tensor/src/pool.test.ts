@@ -76,6 +76,7 @@ function windows(p: PoolCase, countIncludePad: boolean) {
   return { ho, wo, list };
 }
 
+// #region max-pool-matches-definition
 test('maxPool2d and its backward match the definition on drawn geometries (including the 2×2 stride-2 fast path)', () => {
   fc.assert(
     fc.property(
@@ -111,6 +112,7 @@ test('maxPool2d and its backward match the definition on drawn geometries (inclu
     { numRuns: 150 },
   );
 });
+// #endregion max-pool-matches-definition
 
 test('maxPool2d 2×2: ties go to the first in scan order, and a NaN is never pooled away', () => {
   const x = tensor([

@@ -13,6 +13,7 @@ fc.configureGlobal(propertyParameters());
 const near = (a: number, b: number, tol = 1e-9) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
+// #region mean-and-deviation
 test('training: every channel comes out with mean β and standard deviation γ (up to ε)', () => {
   fc.assert(
     fc.property(
@@ -37,6 +38,7 @@ test('training: every channel comes out with mean β and standard deviation γ (
     { numRuns: 30 },
   );
 });
+// #endregion mean-and-deviation
 
 test('training updates the running statistics in place, PyTorch-style, with the unbiased variance', () => {
   const x = variable(

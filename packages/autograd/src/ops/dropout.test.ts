@@ -11,6 +11,7 @@ test('dropout is the identity when not training or when p = 0', () => {
   assert.equal(dropout(x, 0, { training: true }), x);
 });
 
+// #region inverted-dropout
 test('inverted dropout: kept values scaled by 1/(1 − p), about a fraction p dropped, same seed same mask', () => {
   const x = variable(nd.ones([100, 100]), { requiresGrad: true });
   const y = dropout(x, 0.3, { training: true, generator: new Random(7) });
@@ -23,6 +24,7 @@ test('inverted dropout: kept values scaled by 1/(1 − p), about a fraction p dr
   y.backward(nd.ones([100, 100]));
   assert.deepEqual([...x.grad!.values()], values);
 });
+// #endregion inverted-dropout
 
 test('dropout with p = 1 drops everything; p outside [0, 1] is refused', () => {
   const x = variable(nd.ones([5]));

@@ -10,6 +10,7 @@ export interface DropoutOptions {
   generator?: Random;
 }
 
+// #region dropout
 /**
  * Inverted dropout: each value is kept with probability 1 − p and scaled by 1/(1 − p), so the
  * expected activation is unchanged and evaluation needs no rescaling. y = x ⊙ m, dx = dy ⊙ m with
@@ -24,3 +25,4 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions): Tensor {
   for (let i = 0; i < mask.size; i++) mask.data[i] = p === 1 || g.uniform() < p ? 0 : keep;
   return fromOp('dropout', [x], nd.mul(x.data, mask), (dy) => [nd.mul(dy, mask)]);
 }
+// #endregion dropout

@@ -31,6 +31,7 @@ function reference(x: nd.NDArray, size: number, alpha: number, beta: number, k: 
   return out;
 }
 
+// #region formula
 test('localResponseNorm matches the AlexNet / PyTorch formula for odd and even window sizes', () => {
   fc.assert(
     fc.property(
@@ -51,6 +52,7 @@ test('localResponseNorm matches the AlexNet / PyTorch formula for odd and even w
     { numRuns: 50 },
   );
 });
+// #endregion formula
 
 test("localResponseNorm's defaults are AlexNet's: size 5, α 1e-4, β 0.75, k 2", () => {
   const x = nd.randomNormal([1, 7, 2, 2], 0, 10, { dtype: 'float64', generator: new nd.Random(1) });

@@ -20,6 +20,7 @@ export interface LocalResponseNormOptions {
   k?: number;
 }
 
+// #region local-response-norm
 /**
  * Cross-channel local response normalization (AlexNet §3.3; Caffe's LRN, PyTorch's LocalResponseNorm,
  * Matlab's crossChannelNormalizationLayer):
@@ -76,3 +77,4 @@ export function localResponseNorm(x: Tensor, options: LocalResponseNormOptions =
     return [new nd.NDArray(dx, x.shape)];
   });
 }
+// #endregion local-response-norm

@@ -52,6 +52,7 @@ export function crossEntropy(logits: Tensor, target: CrossEntropyTarget, options
 }
 // #endregion cross-entropy
 
+// #region quadratic-loss
 /**
  * Course: the quadratic cost of one example, J = ½‖y − ŷ‖², summed over the non-batch axes of the
  * prediction ŷ (axis 0 is the batch) and averaged over the batch for 'mean'. ∂J/∂ŷ = −(y − ŷ) = ŷ − y:
@@ -74,6 +75,7 @@ export function quadraticLoss(
     return [d, nd.neg(d)];
   });
 }
+// #endregion quadratic-loss
 
 /** Mean squared error, mean of (y − ŷ)² over every element (PyTorch's MSELoss); ∂/∂ŷ = 2(ŷ − y)/n. */
 export function mseLoss(prediction: Tensor, target: Tensor | NDArray, options: LossOptions = {}): Tensor {

@@ -2,6 +2,7 @@ import * as nd from '@nabla/tensor';
 import { formatShape, ShapeError } from '@nabla/tensor';
 import { fromOp, type Tensor } from '../tensor.js';
 
+// #region matmul
 /**
  * C = A·B (batched over leading axes). dA = dC·Bᵀ, dB = Aᵀ·dC — the heart of the delta rule's
  * ∂J/∂W = δ aᵀ. Broadcast batch axes are summed back.
@@ -13,7 +14,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     b.requiresGrad ? nd.sumToShape(nd.matmul(a.data, dy, { transA: true }), b.shape) : null,
   ]);
 }
+// #endregion matmul
 
+// #region linear
 /**
  * Course: the fully connected layer z = W·a + b, written for a batch of rows x [N, in] (or [..., in]):
  * y = x·Wᵀ + b with W [out, in]. dx = dy·W, dW = dyᵀ·x (δ aᵀ summed over the batch), db = Σₙ dy.
@@ -46,3 +49,4 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     ];
   });
 }
+// #endregion linear

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { stratifiedKFold } from '../stratified-k-fold.js';
 import { germanCreditPath, loadGermanCredit } from './german-credit.js';
 
+// #region bundled-data
 test('the bundled German Credit data: 1,000 applications, 700 good and 300 bad', () => {
   const { rows, labels } = loadGermanCredit();
   assert.equal(rows.length, 1000);
@@ -39,6 +40,7 @@ test('the bundled German Credit data: 1,000 applications, 700 good and 300 bad',
     assert.equal([...fold.test].filter((i) => labels[i] === 1).length, 70);
   }
 });
+// #endregion bundled-data
 
 test('the data ships with the package, with its documentation and CC BY 4.0 attribution', () => {
   const dir = germanCreditPath().replace(/german\.data$/, '');

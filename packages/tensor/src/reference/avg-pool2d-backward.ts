@@ -1,6 +1,7 @@
 import type { FloatArray, Pool2dGeometry } from '../backend.js';
 import { windowCount } from './avg-pool2d.js';
 
+// #region avg-pool2d-backward
 /**
  * Course §9, the gradient of average pooling: each output spreads its gradient evenly over its
  * window, so an input collects a share from every window that covers it:
@@ -39,3 +40,4 @@ export function avgPool2dBackwardReference(
     }
   }
 }
+// #endregion avg-pool2d-backward

@@ -1,5 +1,6 @@
 import type { FloatArray, Pool2dGeometry } from '../backend.js';
 
+// #region window-count
 /**
  * The divisor of window (i, j): its whole area up to the padded edge when `countIncludePad`
  * (PyTorch's default, Matlab's and Caffe's rule), else only the positions inside the image.
@@ -13,7 +14,9 @@ export function windowCount(g: Pool2dGeometry, i: number, j: number, countInclud
   const cols = Math.min(q0 + g.kernelWidth, g.inWidth - left) - Math.max(q0, left);
   return Math.max(rows, 0) * Math.max(cols, 0);
 }
+// #endregion window-count
 
+// #region avg-pool2d
 /**
  * Course §9, average pooling: each output is the mean of its window,
  *
@@ -47,3 +50,4 @@ export function avgPool2dReference(
     }
   }
 }
+// #endregion avg-pool2d

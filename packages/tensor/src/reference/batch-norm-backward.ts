@@ -1,5 +1,6 @@
 import type { ChannelGeometry, FloatArray } from '../backend.js';
 
+// #region batch-norm-backward-sums
 /**
  * Course §10, the two sums the gradient of batch normalization needs, per channel c:
  *
@@ -29,7 +30,9 @@ export function batchNormBackwardSumsReference(
     sumDyXc[c] = sx;
   }
 }
+// #endregion batch-norm-backward-sums
 
+// #region batch-norm-backward-input
 /**
  * Course §10, the gradient of batch normalization to its input,
  *   dx = (k/m)·(m·dy − Σ dy − x̂·Σ dy·x̂),  k = γ/√(σ² + ε),  x̂ = (x − μ)/√(σ² + ε),
@@ -58,3 +61,4 @@ export function batchNormBackwardInputReference(
     }
   }
 }
+// #endregion batch-norm-backward-input

@@ -1,5 +1,6 @@
 import type { ChannelGeometry, FloatArray } from '../backend.js';
 
+// #region batch-norm-forward
 /**
  * Course §10, batch normalization's output, y = γ·(x − μ)/√(σ² + ε) + β, written per channel as
  * one affine map with scale k_c = γ_c/√(σ²_c + ε) and shift β_c:
@@ -26,3 +27,4 @@ export function batchNormForwardReference(
     }
   }
 }
+// #endregion batch-norm-forward

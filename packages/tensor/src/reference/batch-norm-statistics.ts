@@ -1,5 +1,6 @@
 import type { ChannelGeometry, FloatArray } from '../backend.js';
 
+// #region batch-norm-statistics
 /**
  * Course §10, batch normalization's statistics: per channel c, over the m = N·plane values it holds,
  *
@@ -27,3 +28,4 @@ export function batchNormStatisticsReference(
     variance[c] = squares / m;
   }
 }
+// #endregion batch-norm-statistics

@@ -2,6 +2,7 @@ import type { Backend, ChannelEpilogue, Conv2dGeometry, FloatArray } from '../ba
 import { batchNormForwardReference } from './batch-norm-forward.js';
 import { reluReference } from './relu.js';
 
+// #region fused-conv2d
 /**
  * A fused convolution is no new mathematics: the convolution, then the per-channel affine map
  * y = scale[o]·v + shift[o] (a bias, or a folded batch normalization: batchNormForward with μ = 0),
@@ -20,3 +21,4 @@ export function composedFusedConv2d(b: Backend) {
     if (e.relu) (b.relu ?? reluReference).call(b, out, out);
   };
 }
+// #endregion fused-conv2d

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../backend.js';
 
+// #region matmul
 /**
  * Course §6 (the layer's product z = W·a) and the definition of a matrix product:
  *
@@ -28,3 +29,4 @@ export function matmulReference(
     }
   }
 }
+// #endregion matmul

@@ -1,5 +1,6 @@
 import type { FloatArray, Pool2dGeometry } from '../backend.js';
 
+// #region max-pool2d-backward
 /**
  * Course §9, the gradient of max pooling: each output passes its gradient to the input that won
  * its window and nothing to the others, so an input collects the gradients of every window it won:
@@ -18,3 +19,4 @@ export function maxPool2dBackwardReference(
   for (let o = 0; o < dy.length; o++) if (argmax[o]! >= 0) sum[argmax[o]!]! += dy[o]!;
   dx.set(sum);
 }
+// #endregion max-pool2d-backward

@@ -1,5 +1,6 @@
 import type { FloatArray, Pool2dGeometry } from '../backend.js';
 
+// #region max-pool2d
 /**
  * Course §9, max pooling: each output is the largest input in its window,
  *
@@ -42,3 +43,4 @@ export function maxPool2dReference(
     }
   }
 }
+// #endregion max-pool2d
