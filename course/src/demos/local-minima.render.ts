@@ -36,6 +36,17 @@ export async function render(): Promise<DemoOutput> {
       `| ${g.batchSize === x.length ? `${g.batchSize} (full batch)` : g.batchSize} | ${g.escaped.map((e) => `${e} / ${MAIN.seeds.length}`).join(' | ')} |`,
   );
   const sgdGlobal = sgd.filter((r) => where(r) === 'global').length;
+  // The top of the barrier between the two basins, on a fine grid.
+  let barrier = global.theta;
+  for (let t = global.theta; t < local.theta; t += 1e-3) if (lossAt(t, x) > lossAt(barrier, x)) barrier = t;
+  const half = MAIN.seeds.length / 2;
+  const escapes = grid
+    .map((g) => ({
+      batchSize: g.batchSize,
+      lrs: GRID.lrs.filter((_, k) => g.escaped[k]! >= half),
+    }))
+    .filter((g) => g.lrs.length > 0)
+    .map((g) => `batch ${g.batchSize} with α = ${g.lrs.join(' or ')}`);
   const markdown = `
 The problem: estimate one number θ, the centre of the data, with Welsch's robust loss
 J(θ) = (1/N) Σᵢ [1 − exp(−(θ − xᵢ)²/2)], on ${x.length} points: 70 around 0 and 30 around 4. The loss
@@ -51,8 +62,10 @@ ${rows.join('\n')}
 Full-batch gradient descent follows the exact gradient, which points back into the spurious basin:
 all ${full.length} runs stop at J = ${local.loss.toFixed(4)}. SGD on one randomly drawn example at a time reaches
 the global minimum in ${sgdGlobal} of ${sgd.length}: each step follows one example's gradient, a noisy version
-of the full one, and the noise carries θ over the barrier between the basins (near θ = 2). The way
-back is harder (the large cluster's basin is deeper and pulls harder), so the runs stay there.
+of the full one, and the noise carries θ over the barrier between the basins (its top is at
+θ = ${barrier.toFixed(2)}, J = ${lossAt(barrier, x).toFixed(4)}). The way back is harder (the large
+cluster's basin is deeper and pulls harder), so the runs stay there; the paths show when each one
+crossed.
 
 ![J(θ) with where each run ended](../generated/local-minima-landscape.svg)
 
@@ -66,9 +79,10 @@ batch size and α, with the same ${MAIN.epochs} passes:
 ${gridRows.join('\n')}
 
 The escape needs enough noise: the step's randomness grows with α and shrinks as the batch grows
-(its variance falls as 1/B), so here only batch 1 with α ≥ 1 gets out, and averaging even a few
-examples per step removes the effect. Random sampling helps against a spurious minimum when the
-noise it brings is on the scale of the barrier; it is no guarantee.
+(its variance falls as 1/B). Here at least half the runs get out only with ${escapes.join('; ')};
+averaging a few more examples per step, or a smaller α, removes the effect. Random sampling helps
+against a spurious minimum when the noise it brings is on the scale of the barrier; it is no
+guarantee, and the same noise keeps batch 1 from settling until α is lowered.
 `;
   const curve = Array.from({ length: 221 }, (_, i) => {
     const theta = -3 + (i * 11) / 220;
@@ -90,7 +104,7 @@ noise it brings is on the scale of the barrier; it is no guarantee.
   return {
     name: 'local-minima',
     figures: {
-      problem: { n: x.length, minima },
+      problem: { n: x.length, minima, barrier: { theta: barrier, loss: lossAt(barrier, x) } },
       main: {
         settings: MAIN,
         full: full.map(({ seed, theta0, theta, loss }) => ({ seed, theta0, theta, loss })),

@@ -63,6 +63,7 @@ export function trainFromFiles(settings: FeedSettings): FeedRun {
   collect();
   const baseline = memory();
 
+  // #region stream-training
   let dataset: Dataset & { close?: () => void };
   if (mode === 'stream') {
     dataset = new IdxDatastore(imagesPath, labelsPath, {
@@ -99,6 +100,7 @@ export function trainFromFiles(settings: FeedSettings): FeedRun {
     samples.push([now[0] - baseline[0], now[1] - baseline[1], now[2] - baseline[2]]);
   }
   dataset.close?.();
+  // #endregion stream-training
   const peakOf = (k: number) => Math.max(...samples.map((s) => s[k]!));
   return {
     mode,

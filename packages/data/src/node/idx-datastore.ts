@@ -135,6 +135,7 @@ export class IdxDatastore implements Dataset, Iterable<Batch> {
    * The next `readSize` examples in file order (fewer at the end of the pass), read from disk now.
    * Throws a ValueError when the pass has no data left (check `hasData()`, then `reset()`).
    */
+  // #region read
   read(): Batch {
     this.open();
     if (this.position >= this.length) {
@@ -152,6 +153,7 @@ export class IdxDatastore implements Dataset, Iterable<Batch> {
     this.position += count;
     return { x, y, indices };
   }
+  // #endregion read
 
   /** The rest of this pass, one `read()` per step. */
   *[Symbol.iterator](): Iterator<Batch> {
