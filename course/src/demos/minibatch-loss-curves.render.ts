@@ -108,7 +108,7 @@ others'; with a constant α it never settles (a decaying α, or a larger batch, 
                 field: 'loss',
                 type: 'quantitative',
                 title: 'J(θ) over the training set',
-                scale: { type: 'log', domain: [0.1, 1.5] },
+                scale: { type: 'log', domain: [0.1, 1.5], nice: false },
               },
               color: {
                 field: 'batch',

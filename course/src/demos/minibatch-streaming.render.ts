@@ -79,7 +79,7 @@ seeded shuffled order (dropping the last partial batch), a 784-64-10 MLP, SGD wi
             field: 'MB',
             type: 'quantitative',
             title: 'live memory above baseline (MB)',
-            scale: { type: 'symlog' },
+            scale: { type: 'log' },
           },
           color: { field: 'run', type: 'nominal', title: null, legend: { labelLimit: 400 } },
         },
