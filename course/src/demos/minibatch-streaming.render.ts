@@ -31,7 +31,8 @@ ${rows.join('\n')}
 
 Ten times the data: streamed, the live memory (heapUsed + arrayBuffers above the baseline) goes from
 ${mb(live(stream[0]!))} MB to ${mb(live(stream[1]!))} MB (the DataLoader's shuffled index, 4 bytes per
-example, is ${mb(4 * (stream[1]!.examples - stream[0]!.examples))} MB of the difference), while loaded whole it goes from ${mb(live(whole[0]!))} MB to
+example, is ${mb(4 * (stream[1]!.examples - stream[0]!.examples))} MB of the difference; the rest is the jitter of
+the live memory from one process to the next, up to about 1 MB), while loaded whole it goes from ${mb(live(whole[0]!))} MB to
 ${mb(live(whole[1]!))} MB (the uint8 file plus its float32 copy, 5 bytes per pixel). Both ways see the
 same shuffled mini-batches (same seed), so their losses are the same numbers, and the loss falls
 during the epoch either way.
