@@ -117,6 +117,7 @@ export class DataLoader implements Iterable<Batch> {
     return { x, y, indices };
   }
 
+  // #region shuffle
   private beginEpoch(): void {
     const n = this.dataset.length;
     if (this.shuffle) {
@@ -127,6 +128,7 @@ export class DataLoader implements Iterable<Batch> {
       for (let i = 0; i < n; i++) this.order[i] = i;
     }
   }
+  // #endregion shuffle
 
   /** Where the loader is, for a checkpoint: restoring it continues with the same batches. */
   state(): DataLoaderState {

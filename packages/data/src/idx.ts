@@ -94,6 +94,46 @@ function readIdxHeader(bytes: Uint8Array, fail: (what: string) => never): IdxHea
   return { type, shape, headerBytes, totalBytes: headerBytes + count * type.bytes };
 }
 
+/** What an IDX header says: the layout a reader that streams the elements needs (see IdxDatastore). */
+export interface IdxLayout {
+  /** The element type. */
+  dtype: IdxDType;
+  /** The dimensions. */
+  shape: number[];
+  /** Bytes before the first element: 4 + 4 × rank. */
+  headerBytes: number;
+  /** Bytes per element. */
+  elementBytes: number;
+  /** Bytes of the whole file as the header declares it (header + elements). */
+  totalBytes: number;
+}
+
+/**
+ * Reads only the header at the start of `prefix` (the first bytes of a file), for readers that
+ * then read the elements piece by piece. Returns undefined when `prefix` is too short to hold the
+ * whole header; refuses a wrong magic, an unknown type code and a rank of 0 with a FormatError
+ * naming `source`.
+ */
+export function readIdxLayout(prefix: Uint8Array, source: string): IdxLayout | undefined {
+  const header = readIdxHeader(prefix, (what) => {
+    throw new FormatError(source, `not a valid IDX file: ${what}`);
+  });
+  if (!header) return undefined;
+  const { type, shape, headerBytes, totalBytes } = header;
+  return { dtype: type.dtype, shape, headerBytes, elementBytes: type.bytes, totalBytes };
+}
+
+/**
+ * Big-endian IDX elements (a whole number of them, as read from the file) as a typed array of
+ * `dtype` in the host's byte order, in a fresh buffer.
+ */
+export function idxElementsToHost(bytes: Uint8Array, dtype: IdxDType): IdxData {
+  const type = TYPES.find((t) => t.dtype === dtype)!;
+  const out = new Uint8Array(bytes.length);
+  swapInto(bytes, out, type.bytes);
+  return type.make(out.buffer);
+}
+
 /** Options of {@link parseIdx}. */
 export interface ParseIdxOptions {
   /** Refuse a file whose header declares more than this many bytes (default 1 GiB, MAX_GUNZIP_BYTES). */

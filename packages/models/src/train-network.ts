@@ -174,11 +174,13 @@ export async function trainNetwork(
         options.initialLearnRate *
         options.learnRateDropFactor ** Math.floor(epoch / options.learnRateDropPeriod);
     }
+    // #region epoch-order
     let order: Int32Array;
     if (resumeOrder) order = resumeOrder;
     else if (options.shuffle === 'every-epoch') order = generator.permutation(n);
     else if (options.shuffle === 'once') order = fixedOrder ??= generator.permutation(n);
     else order = Int32Array.from({ length: n }, (_, i) => i);
+    // #endregion epoch-order
 
     const from = resumeOrder ? firstBatch : 0;
     resumeOrder = null;

@@ -39,11 +39,13 @@ describe('SGD', () => {
     close(run(new SGD([p], { lr: 0.1 }), p, 3), [0.9, 0.81, 0.729]);
   });
 
+  // #region momentum-by-hand
   it('momentum 0.9 matches the hand-computed velocity (v₁ = g₁, v ← μv + g)', () => {
     const p = param([1]);
     // v: 1, 1.8, 2.34 — θ: 0.9, 0.72, 0.486
     close(run(new SGD([p], { lr: 0.1, momentum: 0.9 }), p, 3), [0.9, 0.72, 0.486]);
   });
+  // #endregion momentum-by-hand
 
   it('Nesterov: θ ← θ − lr·(g + μv)', () => {
     const p = param([1]);
@@ -82,6 +84,7 @@ describe('SGD', () => {
     assert.deepEqual([...opt.stateDict().buffers.keys()], ['0.momentum_buffer']);
   });
 
+  // #region matlab-sgdm
   it("equals Matlab's 'sgdm' (v ← μv − α∇, θ ← θ + v) at a constant learning rate", () => {
     fc.assert(
       fc.property(
@@ -122,6 +125,7 @@ describe('SGD', () => {
       { numRuns: 50 },
     );
   });
+  // #endregion matlab-sgdm
 
   it('updates float32 parameters in place and bumps their version', () => {
     const p = variable(nd.tensor([1, 2, 3]), { requiresGrad: true });

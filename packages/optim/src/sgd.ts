@@ -49,6 +49,7 @@ export class SGD extends Optimizer {
     return this.weightDecay;
   }
 
+  // #region sgd-update
   protected update({ index, theta, grad, lr, weightDecay }: ParameterUpdate): void {
     const mu = this.momentum;
     if (mu === 0) {
@@ -63,4 +64,5 @@ export class SGD extends Optimizer {
       theta[k]! -= lr * (this.nesterov ? g + mu * v[k]! : v[k]!);
     }
   }
+  // #endregion sgd-update
 }

@@ -11,5 +11,6 @@ export {
   md5,
   mnistDataDir,
 } from './mnist.js';
+export { IdxDatastore, type IdxDatastoreOptions } from './idx-datastore.js';
 export { readBytes, readIdxFile } from './read-idx-file.js';
 export { IMAGE_EXTENSIONS, imageDatastore } from './image-folder.js';
