@@ -50,14 +50,21 @@ ${perEpoch.join('\n')}
       curves: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         data: { values },
-        facet: { column: { field: 'network', type: 'nominal', sort: r.arms.map((a) => a.name), title: null } },
+        facet: {
+          column: { field: 'network', type: 'nominal', sort: r.arms.map((a) => a.name), title: null },
+        },
         spec: {
           width: 220,
           height: 200,
           mark: { type: 'line', point: true },
           encoding: {
             x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-            y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { domain: [0, 100] } },
+            y: {
+              field: 'accuracy',
+              type: 'quantitative',
+              title: 'accuracy (%)',
+              scale: { domain: [0, 100] },
+            },
             color: { field: 'set', type: 'nominal', title: null, legend: { orient: 'bottom' } },
           },
         },

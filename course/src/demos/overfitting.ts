@@ -19,6 +19,7 @@ import { splitEachLabel } from '@nabla/data';
 import type { Mnist } from '@nabla/data/node';
 import {
   accuracy,
+  classificationLayer,
   classify,
   dropoutLayer,
   finetune,
@@ -31,7 +32,6 @@ import {
   reluLayer,
   replaceHead,
   softmaxLayer,
-  classificationLayer,
   trainingOptions,
   trainNetwork,
 } from '@nabla/models';
