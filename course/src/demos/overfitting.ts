@@ -51,7 +51,11 @@ export interface OverfittingOptions {
   pretrainPerClass: number;
   pretrainEpochs: number;
   seed: number;
+  /** Which networks to train (all three unless given). */
+  arms?: readonly ArmName[];
 }
+
+export type ArmName = 'large from scratch' | 'LeNet from scratch' | 'LeNet finetuned';
 
 /** The render's settings: 300 digits, AlexNet's widths. */
 export const OVERFITTING_DEFAULTS: OverfittingOptions = {
@@ -73,7 +77,7 @@ export interface EpochPoint {
 }
 
 export interface ArmResult {
-  name: string;
+  name: ArmName;
   description: string;
   learnables: number;
   curve: EpochPoint[];
@@ -159,7 +163,7 @@ export async function overfitting(mnist: Mnist, o: OverfittingOptions): Promise<
 
   /** Train and test accuracy after every epoch, and after training. */
   const track = async (
-    name: string,
+    name: ArmName,
     description: string,
     run: (onEpochEnd: (s: { epoch: number }, net: Network) => void) => Promise<Network>,
   ): Promise<ArmResult> => {
@@ -194,39 +198,43 @@ export async function overfitting(mnist: Mnist, o: OverfittingOptions): Promise<
   const test04 = fiveDigits(mnist.test.images, mnist.test.labels, 0);
   const pretrainedTest04 = percent(pretrained, test04);
 
+  const wanted = (name: ArmName) => o.arms === undefined || o.arms.includes(name);
   const arms: ArmResult[] = [];
-  arms.push(
-    await track(
-      'large from scratch',
-      `AlexNet's classifier on the 28×28 digit: FC ${o.width}, ReLU, dropout 0.5, FC ${o.width}, ReLU, dropout 0.5, FC 5`,
-      async (onEpochEnd) =>
-        (await trainNetwork(few, largeNetworkLayers(o.width, 5), recipe, { onEpochEnd })).net,
-    ),
-  );
-  arms.push(
-    await track(
-      'LeNet from scratch',
-      "the course's LeNet with 5 outputs, fresh seeded weights",
-      async (onEpochEnd) =>
-        (await trainNetwork(few, lenetLayers({ numClasses: 5 }), recipe, { onEpochEnd })).net,
-    ),
-  );
-  arms.push(
-    await track(
-      'LeNet finetuned',
-      "the course's LeNet pretrained on digits 0–4, head replaced (FC 10 → 5), all layers trained",
-      async (onEpochEnd) => {
-        // #region finetune
-        const tuned = replaceHead(pretrained, 5, {
-          classes: ['5', '6', '7', '8', '9'],
-          generator: new Random(o.seed),
-        });
-        await finetune(tuned, few, recipe, { onEpochEnd });
-        // #endregion finetune
-        return tuned;
-      },
-    ),
-  );
+  if (wanted('large from scratch'))
+    arms.push(
+      await track(
+        'large from scratch',
+        `AlexNet's classifier on the 28×28 digit: FC ${o.width}, ReLU, dropout 0.5, FC ${o.width}, ReLU, dropout 0.5, FC 5`,
+        async (onEpochEnd) =>
+          (await trainNetwork(few, largeNetworkLayers(o.width, 5), recipe, { onEpochEnd })).net,
+      ),
+    );
+  if (wanted('LeNet from scratch'))
+    arms.push(
+      await track(
+        'LeNet from scratch',
+        "the course's LeNet with 5 outputs, fresh seeded weights",
+        async (onEpochEnd) =>
+          (await trainNetwork(few, lenetLayers({ numClasses: 5 }), recipe, { onEpochEnd })).net,
+      ),
+    );
+  if (wanted('LeNet finetuned'))
+    arms.push(
+      await track(
+        'LeNet finetuned',
+        "the course's LeNet pretrained on digits 0–4, head replaced (FC 10 → 5), all layers trained",
+        async (onEpochEnd) => {
+          // #region finetune
+          const tuned = replaceHead(pretrained, 5, {
+            classes: ['5', '6', '7', '8', '9'],
+            generator: new Random(o.seed),
+          });
+          await finetune(tuned, few, recipe, { onEpochEnd });
+          // #endregion finetune
+          return tuned;
+        },
+      ),
+    );
   return {
     options: o,
     trainDigits: few.y.length,

@@ -120,13 +120,15 @@ export async function render(): Promise<DemoOutput> {
         width: 420,
         mark: 'bar',
         encoding: {
-          y: { field: 'library', type: 'nominal', sort: '-x', title: null },
+          y: { field: 'library', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 300 } },
           x: {
             field: 'imagesPerSecond',
             type: 'quantitative',
-            scale: { type: 'log' },
+            scale: { type: 'log', domainMin: 1 },
             title: 'training images per second (log scale)',
           },
+          // A log axis has no zero: the bars start at 1 image/s.
+          x2: { datum: 1 },
         },
       },
     },
