@@ -66,4 +66,12 @@ test('the committed render shows the overfitting: large network at 100% training
   assert.ok(large.finalTrain - large.finalTest >= 8);
   assert.ok(tuned.finalTest > large.finalTest);
   assert.equal(large.curve.length, OVERFITTING_DEFAULTS.epochs);
+  // What alexnet.md says of the figures: every network at 100% on its training digits; the large
+  // network keeps the widest gap, the finetuned LeNet the narrowest gap and the best test accuracy.
+  const gap = (a: (typeof r.arms)[number]) => a.finalTrain - a.finalTest;
+  assert.equal(r.arms.length, 3);
+  for (const a of r.arms) assert.equal(a.finalTrain, 100, a.name);
+  assert.equal(Math.max(...r.arms.map(gap)), gap(large));
+  assert.equal(Math.min(...r.arms.map(gap)), gap(tuned));
+  assert.equal(Math.max(...r.arms.map((a) => a.finalTest)), tuned.finalTest);
 });
