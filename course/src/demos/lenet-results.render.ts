@@ -22,7 +22,7 @@ export function runTable(f: LenetResultFile): string {
 }
 
 const source = (f: LenetResultFile, name: string) =>
-  `\`${f.provenance.command}\` — commit ${f.provenance.commit.slice(0, 7)}${f.provenance.dirty ? ' (uncommitted changes)' : ''}, ${f.provenance.backend ?? 'backend not recorded'}, ${f.provenance.threads} thread(s), ${f.provenance.machine.cpu} ${f.provenance.machine.cores} cores ([${name}.json](../results/${name}.json))`;
+  `\`${f.provenance.command}\` — commit ${f.provenance.commit.slice(0, 7)}${f.provenance.dirty ? ' (uncommitted changes)' : ''}, ${f.provenance.backend ?? 'backend not recorded'}, ${f.provenance.threads} thread(s), ${f.provenance.machine.cpu} ${f.provenance.machine.cores} cores ([${name}.json](src:docs/results/${name}.json))`;
 
 export async function render(): Promise<DemoOutput> {
   const r = lenetResults();
