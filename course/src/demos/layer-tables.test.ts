@@ -30,6 +30,10 @@ test("AlexNet's table: 25 layers, 60,965,224 learnables, the paper's sizes", () 
   assert.equal(t.alexnet.rows.find((r) => r.name === 'conv1')!.learnables, 96 * 11 * 11 * 3 + 96);
   assert.equal(t.alexnet.rows.find((r) => r.name === 'fc6')!.learnables, 9216 * 4096 + 4096);
   assert.ok(layerTableMarkdown(t.alexnet).includes('**60,965,224**'));
+  // alexnet.md: 58.6 million (96%) of the learnables are in fc6, fc7 and fc8.
+  const fc = t.alexnet.rows.filter((r) => r.name.startsWith('fc')).reduce((a, r) => a + r.learnables, 0);
+  assert.equal(fc, 58_631_144);
+  assert.equal(Math.round((100 * fc) / t.alexnet.totalLearnables), 96);
 });
 
 test("LeNet's table: 180,880 learnables", () => {

@@ -87,6 +87,22 @@ of each convolution and fully connected layer; a training step ≈ ${TRAINING_FL
 | LeNet (course), 28×28×1 | ${mflop(f.lenetForward)} | ${mflop(f.lenetTraining)} | ${n(s.measured.lenetTrainImagesPerSecond, 0)} img/s training | ${n(d.lenetTrainingGflops, 1)} GFLOP/s |
 | AlexNet, 227×227×3 | ${gflop(f.alexnetForward)} | ${gflop(f.alexnetTraining)} | ${n(s.measured.alexnetForwardImagesPerSecond, 2)} img/s forward, batch 1 | ${n(d.alexnetForwardGflops, 1)} GFLOP/s |
 
+<details><summary>Layer by layer (forward, one image)</summary>
+
+| network | layer | operations | share |
+|---|---|---:|---:|
+${[
+  ...f.lenetLayers.map((l) => ['LeNet', l, f.lenetForward] as const),
+  ...f.alexnetLayers.map((l) => ['AlexNet', l, f.alexnetForward] as const),
+]
+  .map(
+    ([net, l, total]) =>
+      `| ${net} | ${l.name} | ${l.flops.toLocaleString('en-US')} | ${n((100 * l.flops) / total, 1)}% |`,
+  )
+  .join('\n')}
+
+</details>
+
 The fastest kernel measured here is ${s.measured.fastestKernelGflops.name} at ${n(s.measured.fastestKernelGflops.gflops, 1)} GFLOP/s.
 
 - The course's LeNet run (3 epochs × 7,500 digits) is ${n(d.lenetCourseRunFlops / 1e12, 2)} TFLOP of training:

@@ -80,6 +80,9 @@ test('FLOP counts of LeNet and AlexNet, layer by layer from the course: 2 × wei
     alexnet,
   );
   assert.equal(s.flops.alexnetForward, 1_448_813_632);
+  // alexnet.md: the fully connected layers do 8% of the arithmetic (and hold 96% of the weights).
+  const fc = s.flops.alexnetLayers.filter((l) => l.name.startsWith('fc')).reduce((a, l) => a + l.flops, 0);
+  assert.equal(Math.round((100 * fc) / s.flops.alexnetForward), 8);
   // The bench states the same work for its AlexNet rows ("1.45 GFLOP"; conv1 "0.211 GFLOP").
   const alexWork = raw.alexnet.cases[0].work as string;
   assert.equal(alexWork, `${(s.flops.alexnetForward / 1e9).toFixed(2)} GFLOP`);
