@@ -65,6 +65,7 @@ test('example 4: 10-fold cross-validated credit MLP beats always-approve (mean a
 });
 // #endregion example-4
 
+// #region example-5
 test("example 5 (short): the course LeNet on 2,000 real digits for 2 epochs, with Matlab's population statistics, classifies 1,000 official test digits at > 85%", async () => {
   const { loadMnist } = await import('@nabla/data/node');
   const { accuracy, classify, lenetLayers, trainingOptions, trainNetwork } = await import('@nabla/models');
@@ -87,3 +88,4 @@ test("example 5 (short): the course LeNet on 2,000 real digits for 2 epochs, wit
   // lagging after 30 iterations) the same runs give 18–74% (seeds 0–2); a broken gradient stays near 10%.
   assert.ok(acc > 0.85, `official test accuracy ${acc}`);
 });
+// #endregion example-5

@@ -22,6 +22,8 @@ export interface CourseRunOptions {
   log?: (line: string) => void;
   verbose?: boolean;
   onIteration?: TrainingOptions['onIteration'];
+  /** The course's 'Plots','training-progress' (default 'none', so the example runs headless). */
+  plots?: TrainingOptions['plots'];
 }
 
 export interface CourseRunResult {
@@ -43,11 +45,14 @@ export async function runCourseLenet(mnist: Mnist, o: CourseRunOptions): Promise
   if (o.full) {
     train = { x: mnist.train.images, y: mnist.train.labels };
   } else {
+    // #region split
     const labels = mnist.train.labels.subarray(0, 10_000);
     const split = splitEachLabel(labels, (o.trainSize ?? 7_500) / 10_000, { generator });
     train = { x: takeRows(mnist.train.images, split.first), y: takeLabels(labels, split.first) };
     validation = { x: takeRows(mnist.train.images, split.second), y: takeLabels(labels, split.second) };
+    // #endregion split
   }
+  // #region train
   const { net, info } = await trainNetwork(
     train,
     lenetLayers(),
@@ -58,16 +63,16 @@ export async function runCourseLenet(mnist: Mnist, o: CourseRunOptions): Promise
       validationData: validation,
       validationFrequency: 30,
       verbose: o.verbose ?? true,
+      plots: o.plots ?? 'none',
       seed: o.seed,
       ...(o.log ? { log: o.log } : {}),
       ...(o.onIteration ? { onIteration: o.onIteration } : {}),
     }),
   );
+  // #endregion train
+  // #region classify
   const { labels } = classify(net, mnist.test.images);
-  return {
-    seed: o.seed,
-    validationAccuracy: info.finalValidationAccuracy,
-    testAccuracy: 100 * accuracy(labels, mnist.test.labels),
-    info,
-  };
+  const testAccuracy = 100 * accuracy(labels, mnist.test.labels);
+  // #endregion classify
+  return { seed: o.seed, validationAccuracy: info.finalValidationAccuracy, testAccuracy, info };
 }

@@ -3,6 +3,7 @@
  *   pnpm --filter @nabla/examples lenet              # seeds 0 1 2, the 7,500 / 2,500 split
  *   pnpm --filter @nabla/examples lenet -- --full    # all 60,000 training digits
  *   pnpm --filter @nabla/examples lenet -- --seeds 0 --epochs 1
+ *   pnpm --filter @nabla/examples lenet -- --seeds 0 --plots   # the course's 'Plots','training-progress'
  *   … --json docs/results/lenet-course.json   # the figures with their provenance (commit, threads, machine)
  */
 import { loadMnist } from '@nabla/data/node';
@@ -27,7 +28,13 @@ const mnist = loadMnist();
 const results = [];
 for (const seed of seeds) {
   const started = Date.now();
-  const r = await runCourseLenet(mnist, { seed, full, epochs, verbose: !flag('--quiet') });
+  const r = await runCourseLenet(mnist, {
+    seed,
+    full,
+    epochs,
+    verbose: !flag('--quiet'),
+    plots: flag('--plots') ? 'training-progress' : 'none',
+  });
   results.push(r);
   console.log(
     `seed ${seed}: validation ${r.validationAccuracy?.toFixed(2) ?? 'n/a'}%, official test ${r.testAccuracy.toFixed(2)}%, ` +

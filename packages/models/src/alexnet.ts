@@ -30,6 +30,7 @@ export class AlexNetBody extends Module {
   constructor(numClasses: number, generator?: Random) {
     super('AlexNet');
     const g = { generator };
+    // #region alexnet-layers
     this.features = this.registerModule(
       'features',
       new Sequential(
@@ -62,6 +63,7 @@ export class AlexNetBody extends Module {
         new Linear(4096, numClasses, g), // fc8
       ),
     );
+    // #endregion alexnet-layers
   }
 
   forward(x: Tensor): Tensor {

@@ -20,6 +20,7 @@ import { assembleNetwork, type Network } from './network.js';
 export function lenetLayers(
   options: { numClasses?: number; inputSize?: [number, number, number] } = {},
 ): LayerSpec[] {
+  // #region lenet-layers
   return [
     imageInputLayer(options.inputSize ?? [28, 28, 1]),
     convolution2dLayer(3, 16, { padding: 1 }),
@@ -39,6 +40,7 @@ export function lenetLayers(
     softmaxLayer(),
     classificationLayer(),
   ];
+  // #endregion lenet-layers
 }
 
 /** The course's LeNet, built (Glorot-uniform weights, zero biases) from the seeded generator. */

@@ -64,6 +64,7 @@ const COURSE_ALEXNET: [string, string, number, string?][] = [
   ['output', '1000', 0],
 ];
 
+// #region lenet-table
 test("the course LeNet's layer table (from a dry forward pass) is the course's: sizes, 180,880 learnables, PyTorch names", () => {
   const net = lenet({ generator: new Random(1) });
   assert.deepEqual(
@@ -82,7 +83,9 @@ test("the course LeNet's layer table (from a dry forward pass) is the course's: 
   const out = net.forward(nd.zeros([2, 1, 28, 28]));
   assert.deepEqual(out.shape, [2, 10]);
 });
+// #endregion lenet-table
 
+// #region alexnet-table
 test("AlexNet's layer table, computed from its modules and a dry forward pass, is the course's: 25 layers, 60,965,224 learnables", () => {
   const net = alexnet();
   assert.deepEqual(
@@ -99,6 +102,7 @@ test("AlexNet's layer table, computed from its modules and a dry forward pass, i
   for (const [name, p] of net.body.namedParameters())
     assert.equal(p.l2Factor, name.endsWith('bias') ? 0 : 1, `${name}: Matlab's BiasL2Factor 0`);
 });
+// #endregion alexnet-table
 
 test('a layer whose arithmetic disagrees with what its modules compute is refused when the table is made', async () => {
   const { convolution2dLayer, imageInputLayer } = await import('./layer-specs.js');
