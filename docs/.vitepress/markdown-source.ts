@@ -16,6 +16,7 @@ import {
   parseReference,
   type ResolvedSource,
   readRepositoryFile,
+  repositoryPath,
   repositoryRoot,
   resolveSource,
   SourceReferenceError,
@@ -28,6 +29,8 @@ import {
 } from './regions.js';
 
 interface PageEnv {
+  /** The page's absolute path (VitePress sets it). */
+  path?: string;
   relativePath?: string;
   includes?: string[];
 }
@@ -39,8 +42,10 @@ const sourcePageFlag = 'nabla-source-page';
 
 /** The page being rendered, and the fragments it includes, for error messages. */
 function describePage(env: PageEnv): string {
-  const page = `docs/${env.relativePath ?? '(unknown page)'}`;
-  const fragments = (env.includes ?? []).map((file) => file.replace(`${repositoryRoot}/`, ''));
+  const page = env.path ? repositoryPath(env.path) : `docs/${env.relativePath ?? '(unknown page)'}`;
+  const fragments = (env.includes ?? [])
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => file.replace(`${repositoryRoot}/`, ''));
   return fragments.length > 0 ? `${page} (or a fragment it includes: ${fragments.join(', ')})` : page;
 }
 
