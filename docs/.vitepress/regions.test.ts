@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createMarkdownRenderer } from 'vitepress';
 import { expandSourceComments, sourcePlugin } from './markdown-source.js';
 import {
   checkRepositoryPath,
   dedent,
+  docsRoot,
   findPageReferences,
   languageOf,
   parseRegions,
+  repositoryPath,
   resolveSource,
   SourceReferenceError,
   sourceHref,
@@ -100,6 +104,14 @@ describe('resolveSource', () => {
     assert.match(attempt('packages/tensor/src'), /is a folder/);
     assert.match(attempt('../etc/passwd'), /from the repository root/);
     assert.match(attempt('packages/tensor/dist/index.js'), /build output/);
+    // A generated file: present here, absent from a fresh clone.
+    const ignored = mkdtempSync(join(docsRoot, '.site-test-'));
+    try {
+      writeFileSync(join(ignored, 'generated.ts'), 'export {};\n');
+      assert.match(attempt(`${repositoryPath(ignored)}/generated.ts`), /ignored by git/);
+    } finally {
+      rmSync(ignored, { recursive: true, force: true });
+    }
     assert.equal(checkRepositoryPath('packages/tensor/src/reference/relu.ts'), undefined);
   });
 });

@@ -1,6 +1,7 @@
 // Region markers and references to source code, resolved without VitePress: the Markdown plugin
 // (markdown-source.ts), the source pages (source/[path].paths.ts) and the docs check (site.test.ts)
 // all call these functions, so the build and the check cannot disagree on what a reference means.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +137,21 @@ export function checkRepositoryPath(path: string): string | undefined {
   const absolute = join(repositoryRoot, path);
   if (!existsSync(absolute)) return `'${path}' does not exist`;
   if (!statSync(absolute).isFile()) return `'${path}' is a folder, not a file (link one of its files)`;
+  if (gitIgnored(path)) return `'${path}' is ignored by git (generated), so a fresh clone does not have it`;
   return undefined;
+}
+
+const ignoredCache = new Map<string, boolean>();
+
+/** Whether git ignores the file (false where git or the repository is not available). */
+function gitIgnored(path: string): boolean {
+  let ignored = ignoredCache.get(path);
+  if (ignored === undefined) {
+    const run = spawnSync('git', ['check-ignore', '-q', path], { cwd: repositoryRoot });
+    ignored = run.status === 0;
+    ignoredCache.set(path, ignored);
+  }
+  return ignored;
 }
 
 /** Resolves a reference to its excerpt and lines, or throws a SourceReferenceError naming `page`. */
