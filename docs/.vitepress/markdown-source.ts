@@ -9,8 +9,7 @@
 // throws, which fails `vitepress build` with the page, the path and the region in the message.
 // `<!--@source:-->` is expanded in the text before markdown-it parses it; VitePress has already
 // inlined `<!--@include:-->` fragments by then, so a fragment's own @source lines expand as well.
-import type MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
+import type { MarkdownRenderer } from 'vitepress';
 import {
   forEachProseLine,
   parseReference,
@@ -27,6 +26,8 @@ import {
   languageOf,
   checkRepositoryPath,
 } from './regions.js';
+
+type Token = ReturnType<MarkdownRenderer['parse']>[number];
 
 interface PageEnv {
   /** The page's absolute path (VitePress sets it). */
@@ -148,7 +149,7 @@ function anchorLines(html: string, expected: number, path: string): string {
 }
 
 /** Installs the plugin on VitePress's markdown-it instance (`markdown.config` in config.ts). */
-export function sourcePlugin(md: MarkdownIt): void {
+export function sourcePlugin(md: MarkdownRenderer): void {
   const parse = md.parse.bind(md);
   md.parse = (src: string, env: PageEnv) => parse(expandSourceComments(src, env), env);
 

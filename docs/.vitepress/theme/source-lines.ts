@@ -14,7 +14,9 @@ export function lineRange(hash: string): { first: number; last: number } | undef
 /** Applies the current hash's highlight (and clears the previous one). */
 export function highlightSourceLines(scroll = true): void {
   if (typeof document === 'undefined') return;
-  for (const line of document.querySelectorAll(`.${highlighted}`)) line.classList.remove(highlighted);
+  document.querySelectorAll(`.${highlighted}`).forEach((line) => {
+    line.classList.remove(highlighted);
+  });
   const range = lineRange(window.location.hash);
   if (!range) return;
   let first: Element | null = null;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createMarkdownRenderer } from 'vitepress';
-import { expandSourceComments, sourcePlugin } from './markdown-source.js';
+import { expandSourceComments, sourcePlugin } from '../.vitepress/markdown-source.js';
 import {
   checkRepositoryPath,
   dedent,
@@ -17,7 +17,7 @@ import {
   sourceHref,
   sourceLinkText,
   sourcePagePath,
-} from './regions.js';
+} from '../.vitepress/regions.js';
 
 describe('parseRegions', () => {
   it('finds regions by name, with the lines between the markers', () => {
@@ -60,7 +60,7 @@ describe('parseRegions', () => {
 
 describe('resolveSource', () => {
   it('pulls a region from a real file: markers dropped, dedented, lines and link computed', () => {
-    const resolved = resolveSource({ path: 'docs/.vitepress/regions.test.ts', region: 'fixture' }, 'page.md');
+    const resolved = resolveSource({ path: 'docs/test/regions.test.ts', region: 'fixture' }, 'page.md');
     assert.equal(resolved.code, "const shown = 'this line';\nif (shown) {\n  void shown;\n}");
     assert.equal(resolved.language, 'ts');
     assert.equal(
@@ -71,7 +71,7 @@ describe('resolveSource', () => {
     assert.equal(resolved.firstLine, undefined, 'a nested marker was dropped, so the lines are renumbered');
     assert.equal(
       sourceHref(resolved),
-      `/source/docs/_vitepress/regions_test_ts.md#L${resolved.start}-L${resolved.end}`,
+      `/source/docs/test/regions_test_ts.md#L${resolved.start}-L${resolved.end}`,
     );
     assert.equal(sourceLinkText(resolved), `regions.test.ts, lines ${resolved.start}–${resolved.end}`);
     // #region fixture
@@ -82,7 +82,7 @@ describe('resolveSource', () => {
     }
     // #endregion inner
     // #endregion fixture
-    const inner = resolveSource({ path: 'docs/.vitepress/regions.test.ts', region: 'inner' }, 'page.md');
+    const inner = resolveSource({ path: 'docs/test/regions.test.ts', region: 'inner' }, 'page.md');
     assert.equal(inner.firstLine, inner.start, 'an unchanged region keeps the file line numbers');
   });
 
@@ -155,22 +155,22 @@ describe('the Markdown plugin', () => {
   };
 
   it('renders an excerpt as highlighted code and a link to its lines', async () => {
-    const html = await render('<!--@source: docs/.vitepress/regions.test.ts#inner-->\n');
+    const html = await render('<!--@source: docs/test/regions.test.ts#inner-->\n');
     assert.match(html, /class="language-ts/);
     assert.match(html, /this line/);
     assert.doesNotMatch(html, /#region/);
     assert.match(
       html,
-      /<a href="\/source\/docs\/_vitepress\/regions_test_ts\.html#L\d+-L\d+" class="source-link">/,
+      /<a href="\/source\/docs\/test\/regions_test_ts\.html#L\d+-L\d+" class="source-link">/,
     );
   });
 
   it('rewrites src: links, inline and by reference', async () => {
     const html = await render(
-      'A [link](src:packages/tensor/src/reference/relu.ts) and [ref][r].\n\n[r]: src:docs/.vitepress/regions.test.ts#inner\n',
+      'A [link](src:packages/tensor/src/reference/relu.ts) and [ref][r].\n\n[r]: src:docs/test/regions.test.ts#inner\n',
     );
     assert.match(html, /href="\/source\/packages\/tensor\/src\/reference\/relu_ts\.html"/);
-    assert.match(html, /href="\/source\/docs\/_vitepress\/regions_test_ts\.html#L\d+-L\d+"/);
+    assert.match(html, /href="\/source\/docs\/test\/regions_test_ts\.html#L\d+-L\d+"/);
   });
 
   it('fails on a region or a path that does not resolve, naming the page', async () => {

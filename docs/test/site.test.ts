@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import config, { coursePages, guidePages } from './config.js';
+import config, { coursePages, guidePages } from '../.vitepress/config.js';
 import {
   docsRoot,
   findPageReferences,
@@ -30,7 +30,7 @@ import {
   repositoryPath,
   repositoryRoot,
   resolveSource,
-} from './regions.js';
+} from '../.vitepress/regions.js';
 
 /** Whether a docs/-relative path is excluded from the site's pages (config.srcExclude). */
 function excluded(path: string, patterns = config.srcExclude ?? []): boolean {
