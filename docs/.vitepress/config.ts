@@ -1,3 +1,5 @@
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 import { sourcePlugin } from './markdown-source.js';
 
@@ -33,6 +35,9 @@ export const guidePages: [page: string, title: string][] = [
   ['limits', 'Limits'],
 ];
 
+/** Folders of docs/ whose data files (not their Markdown fragments) the built site serves as they are. */
+export const dataFolders = ['generated', 'results'];
+
 const sidebar: DefaultTheme.SidebarItem[] = [
   { text: 'The course', items: coursePages.map(([page, text]) => ({ text, link: `/course/${page}` })) },
   { text: 'Guides', items: guidePages.map(([page, text]) => ({ text, link: `/${page}` })) },
@@ -59,6 +64,15 @@ export default defineConfig({
     config(md) {
       sourcePlugin(md);
     },
+  },
+  // Pages link the data behind their figures (docs/generated/<stem>.json, docs/results/*.json):
+  // served as they are (the dev server serves them from docs/ already).
+  buildEnd(site) {
+    for (const dir of dataFolders) {
+      const from = join(site.srcDir, dir);
+      if (existsSync(from))
+        cpSync(from, join(site.outDir, dir), { recursive: true, filter: (file) => !file.endsWith('.md') });
+    }
   },
   themeConfig: {
     nav: [
