@@ -25,6 +25,7 @@ export const coursePages: [page: string, title: string][] = [
 
 /** The guides (docs/<page>.md). */
 export const guidePages: [page: string, title: string][] = [
+  ['demos', 'Live demos'],
   ['architecture', 'Architecture'],
   ['browser', 'In the browser'],
   ['matlab', 'Matlab correspondence'],
