@@ -47,7 +47,7 @@ const sidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Results', link: '/results' },
       { text: 'Packages', link: '/api-index' },
-      // TypeDoc's output (docs/public/api, built by `pnpm docs`): a plain page, not a VitePress route.
+      // TypeDoc's output (docs/public/api, built by `pnpm run docs`): a plain page, not a VitePress route.
       { text: 'API reference', link: '/api/index.html', target: '_self' },
     ],
   },

@@ -206,7 +206,7 @@ describe('the site builds, and every link of the built site resolves', () => {
       for (const href of scanHtml(html).hrefs) {
         if (/^[a-z]+:/i.test(href) || href.startsWith('//')) continue;
         const [pathPart, hash = ''] = href.split('#');
-        // TypeDoc's API reference is built into public/api by `pnpm docs`, after this check's build.
+        // TypeDoc's API reference is built into public/api by `pnpm run docs`, after this check's build.
         if (pathPart.startsWith('/api/')) continue;
         const path = pathPart === '' ? from : posix.resolve(posix.dirname(from), pathPart);
         const target = join(outDir, decodeURI(path.endsWith('/') ? `${path}index.html` : path));
