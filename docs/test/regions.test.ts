@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createMarkdownRenderer } from 'vitepress';
 import { expandSourceComments, sourcePlugin } from '../.vitepress/markdown-source.js';
+import { lineRange } from '../.vitepress/theme/source-lines.js';
 import {
   checkRepositoryPath,
   dedent,
@@ -12,6 +13,7 @@ import {
   languageOf,
   parseRegions,
   repositoryPath,
+  repositoryRoot,
   resolveSource,
   SourceReferenceError,
   sourceHref,
@@ -192,8 +194,30 @@ describe('the Markdown plugin', () => {
     );
   });
 
+  it('renders a source page: every line of the file numbered and anchored, #L1 to the last', async () => {
+    const path = 'packages/tensor/src/reference/relu.ts';
+    const lines = readFileSync(join(repositoryRoot, path), 'utf8').trimEnd().split('\n').length;
+    const html = await render(`<!--@source-page: ${path}-->\n`);
+    const ids = [...html.matchAll(/<span id="L(\d+)" class="line/g)].map((m) => Number(m[1]));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: lines }, (_, i) => i + 1),
+    );
+    assert.match(html, new RegExp(`<a class="source-line-number" href="#L${lines}" data-line="${lines}"`));
+  });
+
   it('leaves a reference inside fenced code as text', async () => {
     const html = await render('```md\n<!--@source: packages/missing.ts#a-->\n```\n');
     assert.match(html, /@source: packages\/missing\.ts#a/);
+  });
+});
+
+describe('the source page script', () => {
+  it('reads #L12 and #L3-L17 (either order) and ignores other hashes', () => {
+    assert.deepEqual(lineRange('#L12'), { first: 12, last: 12 });
+    assert.deepEqual(lineRange('#L3-L17'), { first: 3, last: 17 });
+    assert.deepEqual(lineRange('#L17-L3'), { first: 3, last: 17 });
+    assert.equal(lineRange('#backends'), undefined);
+    assert.equal(lineRange('#L3-17'), undefined);
   });
 });
