@@ -21,8 +21,9 @@ export interface Region {
   end: number;
 }
 
-// `// #region name`, `# #region name` (Python, shell), `<!-- #region name -->` (Markdown, Vue).
-const markerRE = /^\s*(?:\/\/|#|<!--)\s*#(region|endregion)\b[ \t]*([^\s]*)[ \t]*(?:-->)?\s*$/;
+// `// #region name`, `# #region name` (Python, shell), `% #region name` (Matlab),
+// `<!-- #region name -->` (Markdown, Vue).
+const markerRE = /^\s*(?:\/\/|#|%|<!--)\s*#(region|endregion)\b[ \t]*([^\s]*)[ \t]*(?:-->)?\s*$/;
 const nameRE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Whether a line is a region marker (dropped from excerpts and source pages' excerpts). */

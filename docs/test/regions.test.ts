@@ -36,6 +36,8 @@ describe('parseRegions', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(regions.get('one'), { name: 'one', markerLine: 2, start: 3, end: 6 });
     assert.deepEqual(regions.get('two'), { name: 'two', markerLine: 4, start: 5, end: 5 });
+    const matlab = parseRegions('% #region layers\nlayers = [];\n% #endregion layers', 'lenet.m');
+    assert.deepEqual(matlab.regions.get('layers'), { name: 'layers', markerLine: 1, start: 2, end: 2 });
   });
 
   it('reports a missing #endregion, a mismatched name, a duplicate and a name that is not kebab-case', () => {
