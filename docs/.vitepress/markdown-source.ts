@@ -5,7 +5,7 @@
 //   [text](src:packages/autograd/src/ops/activation.ts#sigmoid)   a link to the region's lines
 //   [text](src:packages/autograd/src/ops/activation.ts)           a link to the whole file
 //
-// Both point at the file's source page (docs/source/[path].md). A reference that does not resolve
+// Both point at the file's source page (docs/source/[page].md). A reference that does not resolve
 // throws, which fails `vitepress build` with the page, the path and the region in the message.
 // `<!--@source:-->` is expanded in the text before markdown-it parses it; VitePress has already
 // inlined `<!--@include:-->` fragments by then, so a fragment's own @source lines expand as well.
@@ -45,7 +45,7 @@ const sourcePageFlag = 'nabla-source-page';
 function describePage(env: PageEnv): string {
   const page = env.path ? repositoryPath(env.path) : `docs/${env.relativePath ?? '(unknown page)'}`;
   const fragments = (env.includes ?? [])
-    .filter((file) => file.endsWith('.md'))
+    .filter((file) => file.endsWith('.md') && file.startsWith(`${repositoryRoot}/docs/`))
     .map((file) => file.replace(`${repositoryRoot}/`, ''));
   return fragments.length > 0 ? `${page} (or a fragment it includes: ${fragments.join(', ')})` : page;
 }
