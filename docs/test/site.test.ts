@@ -116,7 +116,11 @@ describe('every reference on every page resolves', () => {
     for (const file of checkedFiles) {
       const page = repositoryPath(file);
       forEachProseLine(readFileSync(file, 'utf8'), (line, index) => {
-        for (const [, href] of line.matchAll(linkRE)) {
+        const definition = /^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)/.exec(line);
+        for (const href of [
+          ...[...line.matchAll(linkRE)].map((m) => m[1]),
+          ...(definition ? [definition[1]] : []),
+        ]) {
           if (/^[a-z]+:/i.test(href) || href.startsWith('#') || href.startsWith('/')) {
             if (/#L\d+/.test(href) && !href.startsWith('http'))
               problems.push(
