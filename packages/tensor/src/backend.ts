@@ -118,6 +118,7 @@ export interface Backend {
   /** Whether this backend computes in the given precision; float64 work goes to the cpu backend otherwise. */
   supportsFloat64: boolean;
 
+  // #region backend-required
   /** out[m×n] = op(A)·op(B), where A is m×k (k×m if transA) and B is k×n (n×k if transB). */
   matmul(
     a: FloatArray,
@@ -143,6 +144,7 @@ export interface Backend {
   avgPool2d(x: FloatArray, out: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
   /** dx += each dy spread evenly over its window (the gradient of the mean). */
   avgPool2dBackward(dy: FloatArray, dx: FloatArray, g: Pool2dGeometry, countIncludePad: boolean): void;
+  // #endregion backend-required
 
   /** Optional: conv2d with the epilogue applied in its store. Default: conv2d, batchNormForward, relu. */
   fusedConv2d?(
@@ -331,6 +333,7 @@ export function optionalKernels(b: Backend): {
   return { own, reference: all.filter((k) => !own.includes(k)) };
 }
 
+// #region kernel-of
 /**
  * An optional kernel of `b`: its own when it has one, else the reference definition (for
  * `fusedConv2d`, the composition of b's own conv2d with the batch-norm and ReLU passes).
@@ -341,3 +344,4 @@ export function kernelOf<K extends OptionalKernel>(b: Backend, name: K): NonNull
   if (name === 'fusedConv2d') return composedFusedConv2d(b) as NonNullable<Backend[K]>;
   return referenceKernels[name as Exclude<OptionalKernel, 'fusedConv2d'>] as NonNullable<Backend[K]>;
 }
+// #endregion kernel-of
