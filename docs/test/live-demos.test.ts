@@ -263,16 +263,17 @@ describe('docs/demos.html in headless Chromium', () => {
     const images = readIdxFile(join(mnistDataDir(), MNIST_FILES.testImages.file));
     const labels = readIdxFile(join(mnistDataDir(), MNIST_FILES.testLabels.file));
     const pad = root.locator('canvas.lenet-pad');
-    await pad.scrollIntoViewIfNeeded();
-    // Mouse positions are in the viewport: measure the pad once it is in view.
-    const box = (await pad.boundingBox())!;
     const predicted: string[] = [];
     const wanted: string[] = [];
     for (const index of [0, 1, 2, 3, 4]) {
       await root.locator('[data-action="clear"]').click();
       assert.equal(await readout(root, 'prediction'), '', 'cleared');
-      await drawDigit(opened.page, box, images.data as Uint8Array, index);
-      await waitForState(root, ['classified']);
+      // Mouse positions are in the viewport: measure the pad once it is in view (a click may scroll).
+      await pad.scrollIntoViewIfNeeded();
+      const box = (await pad.boundingBox())!;
+      const strokes = await drawDigit(root, box, images.data as Uint8Array, index);
+      assert.ok(strokes >= 5, `digit ${index}: ${strokes} strokes`);
+      assert.equal(await root.getAttribute('data-state'), 'classified');
       predicted.push(await readout(root, 'prediction'));
       wanted.push(String(labels.data[index]));
       if (index === 0) await screenshot(root, 'lenet-conv1');
@@ -303,30 +304,46 @@ describe('docs/demos.html in headless Chromium', () => {
 /**
  * Draws MNIST test digit `index` on the pad as a reader would, with the mouse: one stroke along
  * each horizontal run of inked pixels (value > 127), every other row (the pen is about two MNIST
- * pixels wide).
+ * pixels wide). Like a person, it waits for the page to take each stroke in (the demo classifies
+ * the drawing at each stroke's end and counts it in data-updates) before drawing the next.
+ * Returns the number of strokes.
  */
 async function drawDigit(
-  page: Page,
+  root: Locator,
   box: { x: number; y: number; width: number; height: number },
   pixels: Uint8Array,
   index: number,
-): Promise<void> {
+): Promise<number> {
+  const page = root.page();
   const side = 28;
   const cell = box.width / side;
   const at = (r: number, c: number) => pixels[index * side * side + r * side + c]!;
+  let strokes = 0;
   for (let r = 0; r < side; r += 2) {
     for (let c = 0; c < side; c++) {
       if (at(r, c) <= 127) continue;
       let end = c;
       while (end + 1 < side && at(r, end + 1) > 127) end++;
+      const before = Number(await root.getAttribute('data-updates'));
       const y = box.y + (r + 0.5) * cell;
       await page.mouse.move(box.x + (c + 0.5) * cell, y);
       await page.mouse.down();
       await page.mouse.move(box.x + (end + 0.5) * cell, y, { steps: 2 });
       await page.mouse.up();
+      await page
+        .waitForFunction(
+          ([element, wanted]) => Number((element as HTMLElement).dataset.updates) === wanted,
+          [await root.elementHandle(), before + 1] as const,
+          { timeout: DEMO_TIMEOUT },
+        )
+        .catch((e: Error) =>
+          assert.fail(`digit ${index}: stroke ${strokes + 1} was not classified: ${e.message}`),
+        );
+      strokes++;
       c = end;
     }
   }
+  return strokes;
 }
 
 test('every built page with a live demo starts all of its demos', async () => {

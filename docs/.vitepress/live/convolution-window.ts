@@ -4,7 +4,7 @@
  * times the kernel's weights (the cross-correlation deep-learning libraries call convolution; this
  * kernel is symmetric, so flipping it would change nothing). The output is computed once by
  * @nabla/tensor's conv2d; the page also adds the nine products it shows for the current cell and
- * refuses to go on if that sum and conv2d's cell disagree.
+ * stops with an error on the page if that sum and conv2d's cell disagree.
  */
 import * as nd from '@nabla/tensor';
 import { button, controls, el, Readout, readouts } from './ui.js';
@@ -139,8 +139,14 @@ export function mount(root: HTMLElement): () => void {
           terms.push(`${x}×${w}`);
           total += x * w;
         }
-      if (total !== values[at])
-        throw new Error(`cell (${r0}, ${c0}): the products add up to ${total} but conv2d gave ${values[at]}`);
+      if (total !== values[at]) {
+        // Two computations of one number disagree: say so on the page and stop there.
+        pause();
+        const message = `cell (${r0}, ${c0}): the products add up to ${total} but conv2d gave ${values[at]}`;
+        root.append(el('p', { class: 'live-demo-failure', role: 'alert' }, message));
+        root.dataset.state = 'failed';
+        return;
+      }
       sum.textContent = `${terms.join(' + ')} = ${values[at]}`;
       position.set(`${r0},${c0}`, `(${r0 + 1}, ${c0 + 1})`);
     }

@@ -133,7 +133,11 @@ export async function mount(root: HTMLElement): Promise<() => void> {
     grid,
   );
 
+  /** How many times the drawing was read and classified (each stroke's end): tests wait on it. */
+  let updates = 0;
+
   function update(): void {
+    root.dataset.updates = String(++updates);
     const image = frameMnistDigit(pad.ink());
     drawPreview(image);
     if (!image) {
