@@ -348,7 +348,7 @@ async function drawDigit(
 
 test('every built page with a live demo starts all of its demos', async () => {
   if (!outDir || !existsSync(join(outDir, 'demos.html')))
-    assert.fail(`the site could not be built: ${setupError}`);
+    assert.fail(`the site or headless Chromium could not be set up: ${setupError}`);
   const pages: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -195,6 +195,11 @@ export function mount(root: HTMLElement): () => void {
       el('span', { class: 'live-note' }, 'click the map to start elsewhere'),
     ),
     canvas,
+    el(
+      'div',
+      { class: 'live-note' },
+      `w from −${LIMIT} to ${LIMIT} left to right, b from −${LIMIT} to ${LIMIT} bottom to top; darker is lower loss`,
+    ),
     readouts(iteration, loss, position, gradient),
     status,
   );

@@ -164,6 +164,7 @@ export function mount(root: HTMLElement): () => void {
       el('span', { class: 'live-note' }, `α = ${LEARNING_RATE}, full batch`),
     ),
     plot,
+    el('div', { class: 'live-note' }, 'red: class 1, blue: class 0; shaded: where f(wᵀx + b) > ½'),
     readouts(step, loss, accuracy, weights),
   );
 
