@@ -22,7 +22,7 @@ import { loadModelFiles } from '@nabla/models/node';
 import { NDArray } from '@nabla/tensor';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import sirv from 'sirv';
-import { build } from 'vitepress';
+import { build, type SiteConfig } from 'vitepress';
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = join(DOCS, 'artifacts');
@@ -48,6 +48,34 @@ let server: Server | undefined;
 let context: BrowserContext | undefined;
 let baseUrl = '';
 let setupError = '';
+/** Vite's warnings that page code imported a Node built-in. */
+const externalized: string[] = [];
+
+type ViteLogger = NonNullable<NonNullable<SiteConfig['vite']>['customLogger']>;
+
+/** Vite's logger for the build: quiet, but warnings printed and the "externalized" ones kept. */
+function recordingLogger(): ViteLogger {
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    logger.hasWarned = true;
+    if (message.includes('externalized for browser compatibility')) externalized.push(message);
+    console.warn(message);
+  };
+  const logger: ViteLogger = {
+    hasWarned: false,
+    info: () => undefined,
+    warn,
+    warnOnce: (message) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      warn(message);
+    },
+    error: (message) => console.error(message),
+    clearScreen: () => undefined,
+    hasErrorLogged: () => false,
+  };
+  return logger;
+}
 
 before(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'nabla-docs-site-'));
@@ -65,6 +93,9 @@ before(async () => {
       onAfterConfigResolve: (site) => {
         site.ignoreDeadLinks = true;
         site.logger.info = () => undefined;
+        // Vite replaces a Node built-in imported by page code with an empty stub and only warns
+        // ("externalized for browser compatibility"): record its warnings for the test below.
+        site.vite = { ...site.vite, customLogger: recordingLogger() };
       },
     });
     const files = sirv(outDir, { dev: true, etag: false });
@@ -374,6 +405,33 @@ test('every built page with a live demo starts all of its demos', async () => {
       await opened.page.close();
     }
   }
+});
+
+test("the site's JavaScript (the demos' chunks with Nabla's packages) imports no Node built-in", () => {
+  if (!outDir || !existsSync(join(outDir, 'demos.html')))
+    assert.fail(`the site or headless Chromium could not be set up: ${setupError}`);
+  const offenders: string[] = [];
+  const chunks: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js')) {
+        chunks.push(entry.name);
+        const code = readFileSync(path, 'utf8');
+        if (/(from|import\(|require\()\s*["'](node:|fs["']|path["']|worker_threads|child_process)/.test(code))
+          offenders.push(relative(outDir, path));
+      }
+    }
+  };
+  walk(join(outDir, 'assets'));
+  for (const name of ['neuron-2d', 'descent-surface', 'convolution-window', 'lenet-conv1'])
+    assert.ok(
+      chunks.some((c) => c.startsWith(`${name}.`)),
+      `a chunk for ${name} (chunks: ${chunks.length})`,
+    );
+  assert.deepEqual(offenders, [], 'chunks that import a Node built-in');
+  assert.deepEqual(externalized, [], 'Node built-ins that Vite replaced with empty stubs in page code');
 });
 
 test('the committed LeNet is the one its provenance describes, and classifies MNIST test digits (≥ 95% of 1,000)', async () => {
