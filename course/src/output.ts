@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,24 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   return svg;
 }
 
+/**
+ * Whether the tree had uncommitted changes outside docs/generated/: a render rewrites the outputs
+ * it describes, so counting them would mark every demo after the first of a run as dirty.
+ */
+function dirtyOutsideGenerated(): boolean {
+  const root = resolve(GENERATED_DIR, '../..');
+  try {
+    const status = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)docs/generated'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    return status.trim() !== '';
+  } catch {
+    return true;
+  }
+}
+
 /** Writes a demo's JSON (with provenance), Markdown fragment and SVG plots, each atomically. */
 export async function writeDemoOutput(output: DemoOutput, command: string): Promise<string[]> {
   mkdirSync(GENERATED_DIR, { recursive: true });
@@ -45,7 +64,10 @@ export async function writeDemoOutput(output: DemoOutput, command: string): Prom
     writeFileAtomicSync(path, new TextEncoder().encode(text));
     written.push(path);
   };
-  const record = { provenance: provenance(command, output.threads ?? 1), figures: output.figures };
+  const record = {
+    provenance: { ...provenance(command, output.threads ?? 1), dirty: dirtyOutsideGenerated() },
+    figures: output.figures,
+  };
   write(`${output.name}.json`, `${JSON.stringify(record, null, 2)}\n`);
   for (const [plot, spec] of Object.entries(output.plots ?? {})) {
     write(`${output.name}-${plot}.svg`, await vegaLiteToSvg(spec));

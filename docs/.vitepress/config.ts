@@ -58,9 +58,9 @@ export default defineConfig({
   description:
     'A deep-learning library written from scratch in TypeScript, read beside a neural-networks course.',
   cleanUrls: false,
-  // course.md is being retired into course/ (the walk); generated/ holds fragments that pages include;
+  // generated/ holds the demos' fragments that pages include;
   // public/api is TypeDoc's output.
-  srcExclude: ['api/**', 'public/**', 'generated/**', 'README.md', 'course.md'],
+  srcExclude: ['api/**', 'public/**', 'generated/**', 'README.md'],
   markdown: {
     config(md) {
       sourcePlugin(md);
