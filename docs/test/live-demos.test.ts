@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { MNIST_FILES, mnistDataDir, readIdxFile } from '@nabla/data/node';
 import { accuracy, classify } from '@nabla/models';
 import { loadModelFiles } from '@nabla/models/node';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '@nabla/playground/node/chromium';
 import { NDArray } from '@nabla/tensor';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import sirv from 'sirv';
@@ -27,18 +28,6 @@ import { build, type SiteConfig } from 'vitepress';
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = join(DOCS, 'artifacts');
 const MODEL_DIR = join(DOCS, 'public', 'models', 'lenet-mnist');
-const CHROMIUM = process.env.NABLA_CHROMIUM ?? '/usr/bin/chromium';
-// The launch recipe of packages/gpu/src/testing/chromium.ts (see /work/shared/GPU.md).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** How long one demo may take to reach its end state on a busy 2-core machine. */
 const DEMO_TIMEOUT = 40_000;
 

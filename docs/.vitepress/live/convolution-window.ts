@@ -6,22 +6,11 @@
  * @nabla/tensor's conv2d; the page also adds the nine products it shows for the current cell and
  * stops with an error on the page if that sum and conv2d's cell disagree.
  */
+// UFLDL's 5×5 binary image and 3×3 kernel: the same constants the course demo and its test use.
+import { UFLDL_FILTER as UFLDL_KERNEL, UFLDL_IMAGE } from '@nabla/course/ufldl';
 import * as nd from '@nabla/tensor';
 import { button, controls, el, Readout, readouts } from './ui.js';
 
-/** UFLDL's 5×5 binary image and 3×3 kernel (the "Feature extraction using convolution" page). */
-export const UFLDL_IMAGE = [
-  [1, 1, 1, 0, 0],
-  [0, 1, 1, 1, 0],
-  [0, 0, 1, 1, 1],
-  [0, 0, 1, 1, 0],
-  [0, 1, 1, 0, 0],
-];
-export const UFLDL_KERNEL = [
-  [1, 0, 1],
-  [0, 1, 0],
-  [1, 0, 1],
-];
 const K = 3;
 const OUT = UFLDL_IMAGE.length - K + 1;
 const INTERVAL_MS = 450;

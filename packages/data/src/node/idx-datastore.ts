@@ -1,9 +1,10 @@
 /// <reference types="node" />
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { FormatError, NDArray, ValueError } from '@nabla/tensor';
 import type { Batch, Dataset } from '../dataset.js';
 import { isGzip } from '../gunzip.js';
 import { formatDims, type IdxLayout, idxElementsToHost, readIdxLayout } from '../idx.js';
+import { openRegularFile, readFully } from './read-idx-file.js';
 
 /** Options of {@link IdxDatastore}. */
 export interface IdxDatastoreOptions {
@@ -290,36 +291,10 @@ const INTEGER_TYPES = new Set(['uint8', 'int8', 'int16', 'int32']);
  * become ValueErrors naming the path; what is not a regular file is refused before any read.
  */
 function openIdx(path: string): OpenIdx {
-  const fail = (why: string): never => {
-    throw new ValueError('IdxDatastore', `cannot read ${path}: ${why}`);
-  };
-  let fd: number;
+  const file = openRegularFile(path, 'IdxDatastore');
+  const { fd, size } = file;
   try {
-    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; a regular file ignores it.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (e as Error).message,
-    );
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) fail('is a directory, not a file');
-    if (!stat.isFile()) fail('not a regular file (a device, FIFO or socket is never read)');
-    const prefix = new Uint8Array(Math.min(MAX_HEADER_BYTES, stat.size));
-    let filled = 0;
-    while (filled < prefix.length) {
-      const n = readSync(fd, prefix, filled, prefix.length - filled, filled);
-      if (n === 0) fail('the file shrank while being read');
-      filled += n;
-    }
+    const prefix = readFully(file, new Uint8Array(Math.min(MAX_HEADER_BYTES, size)));
     if (isGzip(prefix)) {
       throw new FormatError(
         path,
@@ -335,14 +310,14 @@ function openIdx(path: string): OpenIdx {
     if (!layout) {
       throw new FormatError(
         path,
-        `not a valid IDX file: truncated header: rank ${prefix[3]} needs ${4 + 4 * prefix[3]!} header bytes, got ${stat.size}`,
+        `not a valid IDX file: truncated header: rank ${prefix[3]} needs ${4 + 4 * prefix[3]!} header bytes, got ${size}`,
       );
     }
-    if (stat.size !== layout.totalBytes) {
+    if (size !== layout.totalBytes) {
       const count = layout.shape.reduce((a, b) => a * b, 1);
       throw new FormatError(
         path,
-        `not a valid IDX file: ${stat.size < layout.totalBytes ? 'truncated' : 'too long'}: ${formatDims(layout.shape)} ${layout.dtype} needs ${layout.totalBytes} bytes (${layout.headerBytes} header + ${count} × ${layout.elementBytes}), got ${stat.size}`,
+        `not a valid IDX file: ${size < layout.totalBytes ? 'truncated' : 'too long'}: ${formatDims(layout.shape)} ${layout.dtype} needs ${layout.totalBytes} bytes (${layout.headerBytes} header + ${count} × ${layout.elementBytes}), got ${size}`,
       );
     }
     const rowBytes = layout.shape.slice(1).reduce((a, b) => a * b, 1) * layout.elementBytes;
