@@ -15,8 +15,10 @@
  * After every epoch each is classified on its training digits and on official test digits 5–9:
  * the gap between the two is the overfitting.
  */
+
 import { splitEachLabel } from '@nabla/data';
 import type { Mnist } from '@nabla/data/node';
+import { takeRows } from '@nabla/examples/rows';
 import {
   accuracy,
   classificationLayer,
@@ -35,7 +37,6 @@ import {
   trainingOptions,
   trainNetwork,
 } from '@nabla/models';
-import * as nd from '@nabla/tensor';
 import { type NDArray, Random } from '@nabla/tensor';
 
 export interface OverfittingOptions {
@@ -116,16 +117,6 @@ export function largeNetworkLayers(width: number, numClasses: number): LayerSpec
   ];
 }
 // #endregion large-network
-
-/** The examples at `indices`, copied. */
-function takeRows(x: NDArray, indices: ArrayLike<number>): NDArray {
-  const src = x.contiguous();
-  const per = src.size / src.shape[0]!;
-  const out = new Float32Array(indices.length * per);
-  for (let i = 0; i < indices.length; i++)
-    out.set(src.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
-  return nd.fromTypedArray(out, [indices.length, ...src.shape.slice(1)]);
-}
 
 /** The examples whose label is in [from, from + 5), relabelled 0–4. */
 function fiveDigits(images: NDArray, labels: Int32Array, from: number): LabeledData & { y: Int32Array } {
