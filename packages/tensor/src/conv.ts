@@ -119,7 +119,7 @@ function floatPair(op: string, a: NDArray, b: NDArray) {
 }
 
 /**
- * Course (docs/course/convolution.md): the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u·d − p, j·s + v·d − p]
+ * Course §8: the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u·d − p, j·s + v·d − p]
  * (reference/conv2d.ts). Strictly a cross-correlation (the kernel is not flipped), as in every
  * deep-learning framework; with learned kernels the two are the same family. No bias: see fusedConv2d.
  */

@@ -2,7 +2,7 @@ import type { ChannelGeometry, FloatArray } from '../backend.js';
 
 // #region batch-norm-forward
 /**
- * Course (docs/course/pooling-and-normalization.md), batch normalization's output, y = γ·(x − μ)/√(σ² + ε) + β, written per channel as
+ * Course §10, batch normalization's output, y = γ·(x − μ)/√(σ² + ε) + β, written per channel as
  * one affine map with scale k_c = γ_c/√(σ²_c + ε) and shift β_c:
  *
  *   y[n, c, k] = (x[n, c, k] − μ_c) · k_c + β_c
