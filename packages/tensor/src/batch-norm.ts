@@ -4,8 +4,8 @@ import { formatShape, ShapeError } from './errors.js';
 import { NDArray } from './ndarray.js';
 
 /**
- * The passes of batch normalization (course §10) over x [N, C] or [N, C, H, W], per channel: the
- * statistics, the normalization, and the two parts of its gradient. Each runs on the selected
+ * The passes of batch normalization (course (batch normalization)) over x [N, C] or [N, C, H, W], per
+ * channel: the statistics, the normalization, and the two parts of its gradient. Each runs on the selected
  * backend's kernel, or on its reference definition (reference/batch-norm-*.ts) when the backend has
  * none. Per-channel quantities are Float64Arrays of length C; autograd's batchNorm composes these.
  */

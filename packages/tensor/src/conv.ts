@@ -119,9 +119,10 @@ function floatPair(op: string, a: NDArray, b: NDArray) {
 }
 
 /**
- * Course §8: the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c, i·s + u·d − p, j·s + v·d − p]
- * (reference/conv2d.ts). Strictly a cross-correlation (the kernel is not flipped), as in every
- * deep-learning framework; with learned kernels the two are the same family. No bias: see fusedConv2d.
+ * Course (convolution): the convolution layer's output, y[n, o, i, j] = Σ_c Σ_u Σ_v w[o, c, u, v] · x[n, c,
+ * i·s + u·d − p, j·s + v·d − p] (reference/conv2d.ts). Strictly a cross-correlation (the kernel is not
+ * flipped), as in every deep-learning framework; with learned kernels the two are the same family.
+ * No bias: see fusedConv2d.
  */
 export function conv2d(x: NDArray, w: NDArray, options: Conv2dOptions = {}): NDArray {
   const g = conv2dGeometry('conv2d', x.shape, w.shape, options);

@@ -267,7 +267,7 @@ export const tanh = (a: NDArray) =>
     for (let i = 0; i < n; i++) o[i] = Math.tanh(s[i]!);
   });
 /**
- * Course §2: f(z) = max(0, z) (reference/relu.ts). A NaN passes through (as in PyTorch) instead of
+ * Course (the neuron): f(z) = max(0, z) (reference/relu.ts). A NaN passes through (as in PyTorch) instead of
  * being hidden as 0. Float arrays run on the backend's kernel.
  */
 export function relu(a: NDArray): NDArray {

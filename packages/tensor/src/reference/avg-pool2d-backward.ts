@@ -3,7 +3,7 @@ import { windowCount } from './avg-pool2d.js';
 
 // #region avg-pool2d-backward
 /**
- * Course §9, the gradient of average pooling: each output spreads its gradient evenly over its
+ * Course (pooling), the gradient of average pooling: each output spreads its gradient evenly over its
  * window, so an input collects a share from every window that covers it:
  *
  *   dx[n, c, r, q] = Σ over windows (i, j) covering (r, q) of dy[n, c, i, j] / count(i, j)

@@ -18,7 +18,7 @@ export function windowCount(g: Pool2dGeometry, i: number, j: number, countInclud
 
 // #region avg-pool2d
 /**
- * Course §9, average pooling: each output is the mean of its window,
+ * Course (pooling), average pooling: each output is the mean of its window,
  *
  *   y[n, c, i, j] = (1 / count(i, j)) · Σ_u Σ_v x[n, c, i·s − p + u, j·s − p + v]
  *

@@ -2,7 +2,7 @@ import type { ChannelGeometry, FloatArray } from '../backend.js';
 
 // #region batch-norm-backward-sums
 /**
- * Course §10, the two sums the gradient of batch normalization needs, per channel c:
+ * Course (batch normalization), the two sums the gradient of batch normalization needs, per channel c:
  *
  *   Σ dy   and   Σ dy·(x − μ_c)
  *
@@ -34,7 +34,7 @@ export function batchNormBackwardSumsReference(
 
 // #region batch-norm-backward-input
 /**
- * Course §10, the gradient of batch normalization to its input,
+ * Course (batch normalization), the gradient of batch normalization to its input,
  *   dx = (k/m)·(m·dy − Σ dy − x̂·Σ dy·x̂),  k = γ/√(σ² + ε),  x̂ = (x − μ)/√(σ² + ε),
  * which per channel is one affine map of dy and x − μ (the caller computes its three coefficients):
  *

@@ -2,8 +2,8 @@ import type { ChannelGeometry, FloatArray } from '../backend.js';
 
 // #region batch-norm-forward
 /**
- * Course §10, batch normalization's output, y = γ·(x − μ)/√(σ² + ε) + β, written per channel as
- * one affine map with scale k_c = γ_c/√(σ²_c + ε) and shift β_c:
+ * Course (batch normalization), the output, y = γ·(x − μ)/√(σ² + ε) + β, written per
+ * channel as one affine map with scale k_c = γ_c/√(σ²_c + ε) and shift β_c:
  *
  *   y[n, c, k] = (x[n, c, k] − μ_c) · k_c + β_c
  *

@@ -2,7 +2,7 @@ import type { ChannelGeometry, FloatArray } from '../backend.js';
 
 // #region batch-norm-statistics
 /**
- * Course §10, batch normalization's statistics: per channel c, over the m = N·plane values it holds,
+ * Course (batch normalization), the statistics: per channel c, over the m = N·plane values it holds,
  *
  *   μ_c = (1/m) Σ x,   σ²_c = (1/m) Σ (x − μ_c)²
  *

@@ -1,7 +1,7 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
 
 /**
- * Course §8, the gradient of the convolution with respect to its filter: the weight w[o, c, u, v]
+ * Course (convolution), the gradient of the convolution with respect to its filter: the weight w[o, c, u, v]
  * multiplies one input pixel in every output of channel o, so its gradient sums those pixels
  * weighted by the output gradients, over the batch and the output positions:
  *

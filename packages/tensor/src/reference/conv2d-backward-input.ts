@@ -1,7 +1,7 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
 
 /**
- * Course §8, the gradient of the convolution with respect to its input: every term
+ * Course (convolution), the gradient of the convolution with respect to its input: every term
  * w[o, c, u, v] · x[n, c′, r, q] of the forward sum (c′ = g·Ci/G + c, r = i·s − p + u·d,
  * q = j·s − p + v·d) sends dy[n, o, i, j] · w[o, c, u, v] back to x[n, c′, r, q], so
  *

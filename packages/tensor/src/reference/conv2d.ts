@@ -1,7 +1,7 @@
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
 // #region conv2d
 /**
- * Course §8, the convolution layer (a cross-correlation: the kernel is not flipped). With
+ * Course (convolution), the convolution layer (a cross-correlation: the kernel is not flipped). With
  * Ci/G input and Co/G output channels per group, output channel o reads the channels of its group
  * g = ⌊o / (Co/G)⌋:
  *

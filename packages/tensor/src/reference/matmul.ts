@@ -2,7 +2,7 @@ import type { FloatArray } from '../backend.js';
 
 // #region matmul
 /**
- * Course §6 (the layer's product z = W·a) and the definition of a matrix product:
+ * Course (backpropagation) (the layer's product z = W·a) and the definition of a matrix product:
  *
  *   out[i, j] = Σ_p op(A)[i, p] · op(B)[p, j],   i < m, j < n, p < k
  *

@@ -2,7 +2,7 @@ import type { FloatArray, Pool2dGeometry } from '../backend.js';
 
 // #region max-pool2d-backward
 /**
- * Course §9, the gradient of max pooling: each output passes its gradient to the input that won
+ * Course (pooling), the gradient of max pooling: each output passes its gradient to the input that won
  * its window and nothing to the others, so an input collects the gradients of every window it won:
  *
  *   dx[t] = Σ over outputs o with argmax[o] = t of dy[o]

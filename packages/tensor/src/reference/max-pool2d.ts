@@ -2,7 +2,7 @@ import type { FloatArray, Pool2dGeometry } from '../backend.js';
 
 // #region max-pool2d
 /**
- * Course §9, max pooling: each output is the largest input in its window,
+ * Course (pooling), max pooling: each output is the largest input in its window,
  *
  *   y[n, c, i, j] = max over u < kh, v < kw of x[n, c, i·s − p + u, j·s − p + v]
  *

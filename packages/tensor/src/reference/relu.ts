@@ -2,7 +2,7 @@ import type { FloatArray } from '../backend.js';
 
 // #region relu
 /**
- * Course §2, the rectified linear unit f(z) = max(0, z). A NaN passes through (as in PyTorch)
+ * Course (the neuron), the rectified linear unit f(z) = max(0, z). A NaN passes through (as in PyTorch)
  * instead of being hidden as 0, and −0 becomes +0.
  */
 export function reluReference(x: FloatArray, y: FloatArray): void {
@@ -12,8 +12,8 @@ export function reluReference(x: FloatArray, y: FloatArray): void {
 
 // #region relu-backward
 /**
- * Course §2 and §6, ReLU in the delta rule: f′(z) = 1 for z > 0, else 0, so dx = dy ∘ f′(x).
- * As in PyTorch, a zero, negative or NaN input passes no gradient.
+ * Course (the neuron, backpropagation), ReLU in the delta rule: f′(z) = 1 for z > 0, else 0, so dx = dy ∘
+ * f′(x). As in PyTorch, a zero, negative or NaN input passes no gradient.
  */
 export function reluBackwardReference(dy: FloatArray, x: FloatArray, dx: FloatArray): void {
   for (let i = 0; i < x.length; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;

@@ -5,8 +5,8 @@ import type { ChannelGeometry, FloatArray } from '../backend.js';
  *
  *   out[c] = Σ_n Σ_k x[n, c, k]
  *
- * The gradient of a bias broadcast over the batch and the pixels (course §8: db[o] = Σ_{n,i,j} dy[n,o,i,j];
- * a linear layer's is the case plane = 1). One float64 sum per channel.
+ * The gradient of a bias broadcast over the batch and the pixels (course (convolution): db[o] = Σ_{n,i,j}
+ * dy[n,o,i,j]; a linear layer's is the case plane = 1). One float64 sum per channel.
  */
 export function sumChannelsReference(x: FloatArray, g: ChannelGeometry, out: Float64Array): void {
   for (let c = 0; c < g.channels; c++) {
